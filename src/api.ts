@@ -1,0 +1,102 @@
+/**
+ * The public shapes of the library API: what `lower()` takes and what it returns.
+ * Kept apart from the implementation so that the CLI, the plugin and tool authors
+ * depend on data, not on the pipeline's internals.
+ */
+
+/** promise: indistinguishable from native (default). future: Rust's lazy model. */
+export type Mode = "promise" | "future";
+
+export interface LowerOptions {
+  /** Used in diagnostics, legends and source maps. Default "input.ts". */
+  fileName?: string;
+  /** Default "promise". A `// @unawait-mode future` pragma in the file overrides it. */
+  mode?: Mode;
+  /** "ts" prints TypeScript (types kept); "js" prints runnable JavaScript. Default "ts". */
+  target?: "ts" | "js";
+  /**
+   * How the lowered code reaches the runtime. "import" adds `import * as $rt from "unawait/runtime"`
+   * (or a `require` in a CommonJS script); "inline" pastes the runtime into the output so that
+   * it runs on its own. Default "import".
+   */
+  runtime?: "import" | "inline";
+  /** Only lower (and print) the machine of the function with this name. */
+  functionName?: string;
+  /** Format the output with prettier (slower; the CLI does it for TypeScript). Default false. */
+  format?: boolean;
+}
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  severity: Severity;
+  /** A stable code, for example "UA1001". */
+  code: string;
+  message: string;
+  fileName: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** 0-based offsets into the source, for code frames. */
+  start: number;
+  length: number;
+}
+
+/** One row of a machine's legend: a state, what it is, and the fields live on entry. */
+export interface StateInfo {
+  id: number;
+  /** What the state is: "start", "resume after await #1 `load(id)`", "loop head: for (...)". */
+  label: string;
+  /** 1-based source line the state comes from. */
+  line: number;
+  /** True for a state entered after a suspension (await). */
+  resume: boolean;
+  /** Fields live on entry to this state. */
+  live: string[];
+}
+
+export interface FieldInfo {
+  name: string;
+  /** The user's name for it, or undefined for machinery ($iter1, $left1, ...). */
+  source?: string;
+  /** The TypeScript type written for it (from an annotation), or undefined. */
+  type?: string;
+}
+
+export interface TryInfo {
+  /** States protected by this try block. */
+  states: number[];
+  catchState?: number;
+  finallyState?: number;
+}
+
+export interface MachineInfo {
+  /** The function's name as the user wrote it, or a name derived from its position. */
+  name: string;
+  /** The generated class name, e.g. `total$Future`. */
+  className: string;
+  kind: "async function";
+  fileName: string;
+  line: number;
+  column: number;
+  states: StateInfo[];
+  fields: FieldInfo[];
+  tryTable: TryInfo[];
+}
+
+export interface SourceMapV3 {
+  version: 3;
+  file?: string;
+  sources: string[];
+  sourcesContent?: (string | null)[];
+  names: string[];
+  mappings: string;
+}
+
+export interface LowerResult {
+  code: string;
+  map?: SourceMapV3;
+  machines: MachineInfo[];
+  diagnostics: Diagnostic[];
+}

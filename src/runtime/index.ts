@@ -1,0 +1,23 @@
+/**
+ * unawait's runtime: the vocabulary of Rust's futures in TypeScript's casing, and the drivers that
+ * run lowered state machines. Dependency-free; a reader can understand it without the compiler.
+ */
+export { PENDING, ready, isPending, type Poll, type Pending } from "./poll.js";
+export { noopWaker, type Context, type Waker } from "./context.js";
+export type { Future } from "./future.js";
+export { AwaitOperand, awaitable } from "./await.js";
+export { StateMachine, DONE, POISONED, type Layout } from "./machine.js";
+export { promise } from "./promise.js";
+export {
+  iterate,
+  step,
+  closeIterator,
+  closeIteratorAfterThrow,
+  forInKeys,
+  nextKey,
+  ITERATION_DONE,
+  type IteratorRecord,
+  type ForInRecord,
+} from "./iteration.js";
+export { superAccess, type SuperAccess } from "./super.js";
+export { propertyKey } from "./values.js";
