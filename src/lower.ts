@@ -1,5 +1,96 @@
-// TEMPORARY STUB: replaced by the real pipeline. Returns the input untouched.
-import type { LowerOptions, LowerResult } from "./api.js";
-export function lower(source: string, _options: LowerOptions = {}): LowerResult {
-  return { code: source, machines: [], diagnostics: [] };
+/**
+ * The library API: `lower(source, options)` → `{ code, map, machines, diagnostics }`.
+ *
+ * Parses the file, refuses what it cannot lower faithfully (syntax errors; `with` and direct
+ * `eval` inside an async function) with a diagnostic and no code, runs the transformer, prints
+ * TypeScript or JavaScript, and links the runtime (an import, or the runtime pasted in).
+ */
+import ts from "typescript";
+import type { Diagnostic, LowerOptions, LowerResult } from "./api.js";
+import { inlineRuntime } from "./emit/inlineRuntime.js";
+import { diagnosticAt, isLowerableAsync, unawaitTransformer, type TransformReport } from "./transform.js";
+import { isFunctionBoundary } from "./analyze/suspension.js";
+
+export function lower(source: string, options: LowerOptions = {}): LowerResult {
+  const fileName = options.fileName ?? "input.ts";
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+  const diagnostics = [...syntaxErrors(sf, fileName), ...unsupported(sf, fileName)];
+  if (diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics };
+
+  const report: TransformReport = { machines: [], diagnostics };
+  const result = ts.transform(sf, [unawaitTransformer({ fileName, functionName: options.functionName }, report)]);
+  const transformed = result.transformed[0]!;
+  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
+  let code = printer.printFile(transformed);
+  result.dispose();
+  if (report.diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics: report.diagnostics };
+  if (options.functionName !== undefined && report.machines.length === 0) {
+    report.diagnostics.push({ severity: "error", code: "UA0002", message: `no async function named \`${options.functionName}\` in this file`, fileName, line: 1, column: 1, start: 0, length: 0 });
+    return { code: "", machines: [], diagnostics: report.diagnostics };
+  }
+
+  const isModule = ts.isExternalModule(sf);
+  if (options.target === "js") {
+    code = ts.transpileModule(code, {
+      fileName: fileName.replace(/\.[cm]?tsx?$/, ".ts"),
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, useDefineForClassFields: true, verbatimModuleSyntax: false, ignoreDeprecations: "6.0", alwaysStrict: false } as ts.CompilerOptions,
+    }).outputText;
+  }
+  if (report.machines.length > 0) code = linkRuntime(code, options.runtime ?? "import", isModule);
+  return { code, machines: report.machines, diagnostics: report.diagnostics };
+}
+
+/** Puts the runtime in reach of the generated code, after any directive prologue. */
+function linkRuntime(code: string, how: "import" | "inline", isModule: boolean): string {
+  const link = how === "inline" ? inlineRuntime() : isModule ? `import * as $rt from "unawait/runtime";\n` : `const $rt = require("unawait/runtime");\n`;
+  const prologue = /^(\s*(?:(?:"[^"]*"|'[^']*');?[ \t]*\n))*/.exec(code)?.[0] ?? "";
+  return prologue + link + code.slice(prologue.length);
+}
+
+function scriptKindOf(fileName: string): ts.ScriptKind {
+  if (/\.tsx$/.test(fileName)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/.test(fileName)) return ts.ScriptKind.JSX;
+  if (/\.[cm]?js$/.test(fileName)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+function syntaxErrors(sf: ts.SourceFile, fileName: string): Diagnostic[] {
+  const parse = (sf as unknown as { parseDiagnostics: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  return parse.map((d) => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
+    return {
+      severity: "error" as const,
+      code: "UA1001",
+      message: `syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
+      fileName,
+      line: line + 1,
+      column: character + 1,
+      start: d.start,
+      length: d.length,
+    };
+  });
+}
+
+/** `with` and direct `eval` inside an async function: their scoping cannot be kept in a machine. */
+function unsupported(sf: ts.SourceFile, fileName: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const inside = (node: ts.Node): void => {
+    if (ts.isWithStatement(node)) {
+      const start = node.getStart(sf);
+      const d = diagnosticAt(sf, fileName, node, "UA1002", "`with` inside an async function cannot be lowered: its scope is decided at run time", "error");
+      out.push({ ...d, start, length: 4 });
+    }
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "eval") {
+      out.push(diagnosticAt(sf, fileName, node.expression, "UA1003", "direct `eval` inside an async function cannot be lowered: it could read or declare any local", "error"));
+    }
+    if (isFunctionBoundary(node) && !isLowerableAsync(node)) return;
+    if (isLowerableAsync(node)) return ts.forEachChild(node, inside);
+    ts.forEachChild(node, inside);
+  };
+  const outside = (node: ts.Node): void => {
+    if (isLowerableAsync(node)) return ts.forEachChild(node, inside);
+    ts.forEachChild(node, outside);
+  };
+  outside(sf);
+  return out;
 }

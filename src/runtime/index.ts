@@ -21,3 +21,4 @@ export {
 } from "./iteration.js";
 export { superAccess, type SuperAccess } from "./super.js";
 export { propertyKey } from "./values.js";
+export { call, templateObject, requireObjectCoercible, objectRest, stepOrUndefined, restOfIterator, restParams } from "./protocol.js";

@@ -38,6 +38,12 @@ export abstract class StateMachine<T> implements Future<T> {
     );
   }
 
+  /** `return value`: the machine is DONE; the value was evaluated before this call. */
+  $done<V>(value: V): V {
+    this.$state = DONE;
+    return value;
+  }
+
   /** An exception no try block of the body catches: the machine is poisoned; the error goes on. */
   $poison(error: unknown): unknown {
     if (this.$state >= 0) this.$state = POISONED;

@@ -1,0 +1,159 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { Mode } from "../src/index.js";
+import { UsageError } from "./usage-error.js";
+
+/** What the command line asked for, validated. */
+export type Invocation =
+  | { command: "help" }
+  | { command: "version" }
+  | ({ command: "lower" } & LowerArgs)
+  | ({ command: "run" } & RunArgs)
+  | ({ command: "check" } & CheckArgs);
+
+export interface LoweringArgs {
+  /** A path, or "-" for stdin (lower only). */
+  file: string;
+  mode: Mode;
+  functionName: string | undefined;
+}
+
+export interface LowerArgs extends LoweringArgs {
+  target: "ts" | "js";
+  runtime: "import" | "inline";
+  out: string | undefined;
+  diff: boolean;
+}
+
+export interface RunArgs extends LoweringArgs {
+  /** Everything after `--`, for the program. */
+  programArgs: string[];
+}
+
+export type CheckArgs = LoweringArgs;
+
+type CommandName = "lower" | "run" | "check";
+const COMMANDS: readonly CommandName[] = ["lower", "run", "check"];
+
+const OPTIONS = {
+  mode: { type: "string" },
+  function: { type: "string" },
+  js: { type: "boolean" },
+  runtime: { type: "string" },
+  out: { type: "string", short: "o" },
+  diff: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
+type OptionName = keyof typeof OPTIONS;
+
+/** Which options each command accepts (help and version are accepted everywhere). */
+const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
+  lower: ["mode", "function", "js", "runtime", "out", "diff"],
+  run: ["mode", "function"],
+  check: ["mode", "function"],
+};
+
+/**
+ * Parses `argv` (without `node` and the script). The first positional argument names the
+ * command when it is one of lower/run/check; otherwise the command is `lower` and it is the FILE.
+ * Throws `UsageError` with a plain sentence for anything it cannot accept.
+ */
+export function parseInvocation(argv: readonly string[]): Invocation {
+  // strict: false so that we, not parseArgs, word the errors; the tokens tell us everything.
+  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+
+  const given = new Map<OptionName, string | true>();
+  const positionals: string[] = [];
+  const afterTerminator: string[] = [];
+  let terminated = false;
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") terminated = true;
+    else if (token.kind === "positional") (terminated ? afterTerminator : positionals).push(token.value);
+    else given.set(checkOption(token.name, token.rawName, token.value, token.inlineValue), token.value ?? true);
+  }
+
+  if (given.has("help")) return { command: "help" };
+  if (given.has("version")) return { command: "version" };
+
+  const command = COMMANDS.find((name) => name === positionals[0]);
+  if (command !== undefined) positionals.shift();
+  const name = command ?? "lower";
+  for (const option of given.keys()) {
+    if (!ACCEPTED[name].includes(option)) {
+      throw new UsageError(`option --${option} does not apply to '${command ?? "unawait FILE"}'`);
+    }
+  }
+
+  // Only `run` passes arguments on; elsewhere `--` just ends the options (`lower -- -odd.ts`).
+  const operands = name === "run" ? positionals : [...positionals, ...afterTerminator];
+  const programArgs = name === "run" ? afterTerminator : [];
+  const [file, ...extra] = operands;
+  if (file === undefined) {
+    throw new UsageError(command === undefined ? "no input file given" : `'${command}' needs a FILE`);
+  }
+  if (extra.length > 0) {
+    const hint = name === "run" ? "; to pass arguments to the program, put them after --" : "";
+    throw new UsageError(`unexpected argument '${extra[0]}'${hint}`);
+  }
+  if (file === "-" && name === "run") {
+    throw new UsageError("'run' cannot read the program from stdin (the program gets the stdin); give a FILE");
+  }
+
+  const lowering: LoweringArgs = {
+    file,
+    mode: choice(given, "mode", ["promise", "future"], "promise"),
+    functionName: stringValue(given, "function"),
+  };
+  switch (name) {
+    case "lower":
+      return {
+        command: "lower",
+        ...lowering,
+        target: given.has("js") ? "js" : "ts",
+        runtime: choice(given, "runtime", ["import", "inline"], "import"),
+        out: stringValue(given, "out"),
+        diff: given.has("diff"),
+      };
+    case "run":
+      return { command: "run", ...lowering, programArgs };
+    case "check":
+      return { command: "check", ...lowering };
+    default: {
+      const unknown: never = name;
+      throw new Error(`unhandled command ${String(unknown)}`);
+    }
+  }
+}
+
+/** Validates one option token and returns its name. */
+function checkOption(name: string, rawName: string, value: string | undefined, inlineValue: boolean | undefined): OptionName {
+  if (!isOptionName(name)) throw new UsageError(`unknown option ${rawName}`);
+  const spelled = rawName.startsWith("--") ? rawName : `${rawName} (--${name})`;
+  if (OPTIONS[name].type === "boolean") {
+    if (value !== undefined) throw new UsageError(`option ${spelled} takes no value`);
+    return name;
+  }
+  // A value that looks like another option means the real value was forgotten: `-o --js`.
+  if (value === undefined || value === "" || (!inlineValue && value.startsWith("-") && value !== "-")) {
+    throw new UsageError(`option ${spelled} needs a value`);
+  }
+  return name;
+}
+
+function isOptionName(name: string): name is OptionName {
+  return Object.hasOwn(OPTIONS, name);
+}
+
+function stringValue(given: ReadonlyMap<OptionName, string | true>, name: OptionName): string | undefined {
+  const value = given.get(name);
+  return typeof value === "string" ? value : undefined;
+}
+
+function choice<T extends string>(given: ReadonlyMap<OptionName, string | true>, name: OptionName, allowed: readonly T[], fallback: T): T {
+  const value = stringValue(given, name);
+  if (value === undefined) return fallback;
+  const match = allowed.find((candidate) => candidate === value);
+  if (match === undefined) throw new UsageError(`--${name} must be ${allowed.join(" or ")}, not '${value}'`);
+  return match;
+}

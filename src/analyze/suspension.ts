@@ -1,0 +1,47 @@
+/**
+ * `containsSuspension(node)`: does evaluating this node (not counting nested functions) reach an
+ * `await`? The one question every later phase asks; memoized per node (regenerator's `meta`).
+ * Statements without a suspension pass through the lowering untouched.
+ */
+import ts from "typescript";
+
+const memo = new WeakMap<ts.Node, boolean>();
+
+/** Nodes whose bodies are separate functions: an `await` inside them is not ours. */
+export function isFunctionBoundary(node: ts.Node): boolean {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isClassStaticBlockDeclaration(node) ||
+    ts.isPropertyDeclaration(node)
+  );
+}
+
+export function containsSuspension(node: ts.Node): boolean {
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  let found = false;
+  if (ts.isAwaitExpression(node)) {
+    found = true;
+  } else if (ts.isForOfStatement(node) && node.awaitModifier) {
+    found = true;
+  } else if (ts.isClassLike(node)) {
+    // Only the heritage clause and computed member names are evaluated in the enclosing function.
+    found =
+      (node.heritageClauses?.some((h) => h.types.some((t) => containsSuspension(t.expression))) ?? false) ||
+      node.members.some((m) => m.name !== undefined && ts.isComputedPropertyName(m.name) && containsSuspension(m.name.expression));
+  } else if (isFunctionBoundary(node)) {
+    // A method of an object literal can have a computed name that awaits.
+    found = (ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)) &&
+      ts.isComputedPropertyName(node.name) && containsSuspension(node.name.expression);
+  } else if (!ts.isTypeNode(node)) {
+    found = ts.forEachChild(node, (child) => (containsSuspension(child) ? true : undefined)) ?? false;
+  }
+  memo.set(node, found);
+  return found;
+}

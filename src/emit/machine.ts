@@ -1,0 +1,501 @@
+/**
+ * Emit: the machine class, its `poll`, and the wrapper that replaces the async function.
+ *
+ *   [source]   async function total(ids) { ... }
+ *   [lowered]  function total(ids) { return $rt.promise(new total$Future(ids)); }
+ *              class total$Future extends $rt.StateMachine { static $layout = ...; poll(cx) { ... } }
+ *
+ * Each state is a `case` that says what it is; the catch block of `poll` is the try table, one
+ * `case` per group of states that share a handler.
+ */
+import ts from "typescript";
+import type { Binding, BindingInfo } from "../analyze/bindings.js";
+import { isFunctionBoundary } from "../analyze/suspension.js";
+import { jumpMarkers } from "../ir/build.js";
+import type { Instr, Label, TryRecord } from "../ir/ir.js";
+import type { SplitBody, State } from "../ir/split.js";
+import { plainContext } from "../ir/visit.js";
+import { forEachBindingName, type Home, type Layout } from "../layout/liveness.js";
+import { MACHINE } from "../names.js";
+import { assign, block, f, id, runtimeCall, stmt } from "../normalize/factory.js";
+
+export interface MachineParts {
+  className: string;
+  displayName: string;
+  fileName: string;
+  line: number;
+  info: BindingInfo;
+  body: SplitBody;
+  layout: Layout;
+  tries: TryRecord[];
+  /** The machine's parameters as the constructor receives them (simple params, or `$args`). */
+  params: Binding[];
+  /** Bindings of the function scope for captured params, initialised in the constructor. */
+  resultType: ts.TypeNode | undefined;
+  /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
+  extras: Array<{ field: string; type: ts.TypeNode }>;
+}
+
+const anyType = (): ts.TypeNode => f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
+const thisField = (name: string): ts.PropertyAccessExpression => f.createPropertyAccessExpression(f.createThis(), name);
+
+export function emitMachineClass(m: MachineParts): { classDecl: ts.ClassDeclaration; stateRows: Array<{ id: number; label: string; line: number; resume: boolean; live: string[] }> } {
+  const e = new MachineEmitter(m);
+  return e.emit();
+}
+
+class MachineEmitter {
+  private usesPollLabel = false;
+  private usesCaught = false;
+
+  constructor(private readonly m: MachineParts) {}
+
+  private stateOf(l: Label): number {
+    return this.m.body.stateOf.get(l)!;
+  }
+
+  private homeOf(b: Binding): Home {
+    const h = this.m.layout.homes.get(b);
+    if (!h) throw new Error(`internal: no home for ${b.name}`);
+    return h;
+  }
+
+  /** Where a binding lives, as an expression. Inside closures, environments are the materialized consts. */
+  private storage(b: Binding, inClosure: boolean, envsUsed?: Set<Binding>): ts.Expression {
+    const h = this.homeOf(b);
+    if (h.kind === "field") return thisField(h.name);
+    if (h.kind === "local") return id(h.name);
+    const envHome = this.homeOf(h.env);
+    if (inClosure) {
+      envsUsed?.add(h.env);
+      return f.createPropertyAccessExpression(id(envHome.name), h.name);
+    }
+    return f.createPropertyAccessExpression(this.storage(h.env, false), h.name);
+  }
+
+  emit() {
+    const m = this.m;
+    const rows = m.body.states.map((s, i) => ({
+      id: s.id,
+      label: s.info.what,
+      line: s.info.line,
+      resume: s.info.resume,
+      live: [...m.layout.liveIn[i]!].filter((b) => this.homeOf(b).kind === "field").map((b) => (this.homeOf(b) as { name: string }).name),
+    }));
+    const members: ts.ClassElement[] = [];
+    members.push(
+      f.createPropertyDeclaration(
+        [f.createModifier(ts.SyntaxKind.StaticKeyword)],
+        MACHINE.layout,
+        undefined,
+        undefined,
+        layoutLiteral(m, rows, m.layout.fields.map((b) => this.homeOf(b) as { name: string }).map((h) => h.name)),
+      ),
+    );
+    for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
+    for (const b of m.layout.fields) {
+      const h = this.homeOf(b) as { name: string };
+      members.push(f.createPropertyDeclaration(undefined, h.name, f.createToken(ts.SyntaxKind.ExclamationToken), b.type ?? anyType(), undefined));
+    }
+    for (const t of m.tries) {
+      if (t.completionField) members.push(f.createPropertyDeclaration(undefined, t.completionField, f.createToken(ts.SyntaxKind.ExclamationToken), anyType(), undefined));
+    }
+    members.push(this.constructorDecl());
+    members.push(this.pollMethod());
+    const classDecl = f.createClassDeclaration(
+      undefined,
+      m.className,
+      undefined,
+      [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(f.createPropertyAccessExpression(id(MACHINE.runtime), "StateMachine"), [m.resultType ?? anyType()])])],
+      members,
+    );
+    ts.addSyntheticLeadingComment(classDecl, ts.SyntaxKind.MultiLineCommentTrivia, legend(m, rows), true);
+    return { classDecl, stateRows: rows };
+  }
+
+  private constructorDecl(): ts.ConstructorDeclaration {
+    const m = this.m;
+    const params: ts.ParameterDeclaration[] = [];
+    const body: ts.Statement[] = [stmt(f.createCallExpression(f.createSuper(), undefined, []))];
+    for (const x of m.extras) {
+      params.push(f.createParameterDeclaration(undefined, undefined, x.field, undefined, x.type));
+      body.push(stmt(assign(thisField(x.field), id(x.field))));
+    }
+    const fnEnv = m.layout.envOf.get(m.info.functionScope);
+    if (fnEnv) {
+      // The function scope's environment holds its captured bindings; captured parameters start with their values.
+      const slots = [...m.info.functionScope.bindings.values()].filter((b) => b.captured).map((b) =>
+        f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : id("undefined")),
+      );
+      body.push(stmt(assign(this.storage(fnEnv, false), f.createObjectLiteralExpression(slots, false))));
+    }
+    for (const p of m.params) {
+      params.push(f.createParameterDeclaration(undefined, undefined, p.name, undefined, p.type ?? anyType()));
+      const h = m.layout.homes.get(p);
+      if (h?.kind === "field") body.push(stmt(assign(thisField(h.name), id(p.name))));
+    }
+    return f.createConstructorDeclaration(undefined, params, block(body));
+  }
+
+  private pollMethod(): ts.MethodDeclaration {
+    const m = this.m;
+    const cases: ts.CaseOrDefaultClause[] = m.body.states.map((s) => {
+      const statements = this.stateCode(s);
+      const first = statements[0];
+      const comment = `${s.id}: ${s.info.what} (line ${s.info.line})`;
+      const blk = block(statements);
+      if (first) ts.addSyntheticLeadingComment(first, ts.SyntaxKind.SingleLineCommentTrivia, ` ${comment}`, true);
+      return f.createCaseClause(f.createNumericLiteral(s.id), [blk]);
+    });
+    cases.push(f.createDefaultClause([f.createReturnStatement(f.createCallExpression(thisField(MACHINE.pollAfterEnd), undefined, []))]));
+    const sw = f.createSwitchStatement(thisField(MACHINE.state), f.createCaseBlock(cases));
+    const handler = this.tryTable();
+    const tryStmt = f.createTryStatement(block([sw]), f.createCatchClause(MACHINE.caught, block(handler)), undefined);
+    const loop: ts.Statement = f.createForStatement(undefined, undefined, undefined, block([tryStmt]));
+    const decls: ts.Statement[] = [];
+    const localNames = m.layout.locals.map((b) => (this.homeOf(b) as { name: string }).name);
+    if (this.usesCaught) localNames.push("$caught");
+    if (localNames.length) {
+      decls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(localNames.map((n) => f.createVariableDeclaration(n, undefined, anyType())), ts.NodeFlags.Let)));
+    }
+    const body = [...decls, this.usesPollLabel ? f.createLabeledStatement("$poll", loop) : loop];
+    return f.createMethodDeclaration(
+      undefined,
+      undefined,
+      MACHINE.poll,
+      undefined,
+      undefined,
+      [f.createParameterDeclaration(undefined, undefined, MACHINE.context, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Context")))],
+      f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Poll"), [m.resultType ?? anyType()]),
+      block(body),
+    );
+  }
+
+  /** The catch block of poll: where an exception thrown in each state goes. */
+  private tryTable(): ts.Statement[] {
+    const groups = new Map<string, { states: number[]; statements: ts.Statement[] }>();
+    for (const s of this.m.body.states) {
+      const h = s.handlers[0];
+      if (!h) continue;
+      const key = `${h.kind}:${h.target}`;
+      let g = groups.get(key);
+      if (!g) {
+        const target = this.stateOf(h.target);
+        const statements: ts.Statement[] =
+          h.kind === "catch"
+            ? [stmt(assign(id("$caught"), id(MACHINE.caught)))]
+            : [stmt(assign(thisField(this.m.tries[h.tryId]!.completionField!), completionLiteral("throw", id(MACHINE.caught))))];
+        if (h.kind === "catch") this.usesCaught = true;
+        statements.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(target))), f.createContinueStatement());
+        ts.addSyntheticLeadingComment(statements[0]!, ts.SyntaxKind.SingleLineCommentTrivia, ` thrown in a try → ${this.m.body.states[target]!.info.what} (state ${target})`, true);
+        g = { states: [], statements };
+        groups.set(key, g);
+      }
+      g.states.push(s.id);
+    }
+    const poison = f.createThrowStatement(f.createCallExpression(thisField(MACHINE.poison), undefined, [id(MACHINE.caught)]));
+    if (groups.size === 0) return [poison];
+    const clauses: ts.CaseOrDefaultClause[] = [];
+    for (const g of groups.values()) {
+      g.states.forEach((st, i) => clauses.push(f.createCaseClause(f.createNumericLiteral(st), i === g.states.length - 1 ? g.statements : [])));
+    }
+    clauses.push(f.createDefaultClause([poison]));
+    return [f.createSwitchStatement(thisField(MACHINE.state), f.createCaseBlock(clauses))];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private stateCode(s: State): ts.Statement[] {
+    const out: ts.Statement[] = [];
+    s.instrs.forEach((i, k) => out.push(...this.instr(i, false, s, k === s.instrs.length - 1)));
+    if (s.fallsThrough && s.id + 1 < this.m.body.states.length) out.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(s.id + 1))));
+    return out;
+  }
+
+  private jumpTo(state: number, nested: boolean, fallsIntoNext: boolean): ts.Statement[] {
+    const set = stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(state)));
+    if (fallsIntoNext) return [set];
+    if (nested) this.usesPollLabel = true;
+    return [set, f.createContinueStatement(nested ? "$poll" : undefined)];
+  }
+
+  private instr(i: Instr, nested: boolean, s: State | undefined, last: boolean): ts.Statement[] {
+    switch (i.op) {
+      case "stmt":
+        return this.statement(i.node);
+      case "suspend": {
+        const resume = this.stateOf(i.resume);
+        const out: ts.Statement[] = [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("awaitable", [this.expression(i.operand)])))];
+        for (const b of s ? this.m.layout.clearAtSuspend[s.id]! : []) out.push(stmt(assign(this.storage(b, false), id("undefined"))));
+        out.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(resume))));
+        return out;
+      }
+      case "resume": {
+        const r = id(MACHINE.pollResult);
+        const out: ts.Statement[] = [
+          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(MACHINE.pollResult, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(f.createNonNullExpression(thisField(MACHINE.awaitee)), "poll"), undefined, [id(MACHINE.context)]))], ts.NodeFlags.Const)),
+          f.createIfStatement(f.createBinaryExpression(r, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING")), f.createReturnStatement(r)),
+          stmt(assign(thisField(MACHINE.awaitee), f.createNull())),
+        ];
+        if (i.target) out.push(stmt(assign(this.expression(i.target), f.createAsExpression(r, anyType()))));
+        return out;
+      }
+      case "jump": {
+        const target = this.stateOf(i.target);
+        return this.jumpTo(target, nested, !nested && last && s !== undefined && target === s.id + 1);
+      }
+      case "jumpIf": {
+        const cond = this.expression(i.cond);
+        return [f.createIfStatement(i.whenTrue ? cond : f.createLogicalNot(f.createParenthesizedExpression(cond)), block(this.jumpTo(this.stateOf(i.target), nested, false)))];
+      }
+      case "return":
+        return [f.createReturnStatement(f.createCallExpression(thisField("$done"), undefined, [i.value ? this.expression(i.value) : id("undefined")]))];
+      case "complete": {
+        const field = thisField(this.m.tries[i.tryId]!.completionField!);
+        const c = i.completion;
+        const value =
+          c.type === "normal"
+            ? completionLiteral("normal")
+            : c.type === "return"
+              ? completionLiteral("return", c.value ? this.expression(c.value) : id("undefined"))
+              : c.type === "jump"
+                ? f.createObjectLiteralExpression([f.createPropertyAssignment("type", f.createStringLiteral("jump")), f.createPropertyAssignment("target", f.createNumericLiteral(this.stateOf(c.target)))])
+                : thisField(this.m.tries[c.from]!.completionField!);
+        return [stmt(assign(field, value))];
+      }
+      case "endFinally":
+        return this.endFinally(i, nested);
+      case "enterScope": {
+        const out: ts.Statement[] = [];
+        const env = this.m.layout.envOf.get(i.scope);
+        const isFunctionScope = i.scope === this.m.info.functionScope;
+        if (env && !isFunctionScope) {
+          const value = i.copyFrom
+            ? f.createObjectLiteralExpression([f.createSpreadAssignment(this.storage(env, false))])
+            : f.createObjectLiteralExpression([...i.scope.bindings.values()].filter((b) => b.captured).map((b) => f.createPropertyAssignment(b.name, id("undefined"))));
+          out.push(stmt(assign(this.storage(env, false), value)));
+        }
+        for (const fn of i.hoisted) {
+          const expr = f.createFunctionExpression(fn.modifiers?.filter((m) => m.kind === ts.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, fn.body!);
+          const binding = this.m.info.refs.get(fn.name!);
+          const target = binding ? this.storage(binding, false) : id(fn.name!.text);
+          out.push(...this.statement(stmt(assign(target, expr)), fn));
+        }
+        return out;
+      }
+      case "catchBind": {
+        if (!i.name) return [];
+        this.usesCaught = true;
+        if (ts.isIdentifier(i.name)) return [stmt(assign(this.expression(i.name), id("$caught")))];
+        return this.statement(stmt(assign(bindingToAssignmentPattern(i.name), id("$caught"))));
+      }
+      case "inline":
+        return i.instrs.flatMap((x) => this.instr(x, true, undefined, false));
+      case "label":
+        return [];
+    }
+  }
+
+  private endFinally(i: Instr & { op: "endFinally" }, nested: boolean): ts.Statement[] {
+    const c = thisField(this.m.tries[i.tryId]!.completionField!);
+    const typeIs = (t: string): ts.Expression => f.createBinaryExpression(f.createPropertyAccessExpression(c, "type"), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createStringLiteral(t));
+    const out: ts.Statement[] = [f.createIfStatement(typeIs("throw"), f.createThrowStatement(f.createPropertyAccessExpression(c, "value")))];
+    if (i.returnRoute.length) out.push(f.createIfStatement(typeIs("return"), block(i.returnRoute.flatMap((x) => this.instr(x, nested, undefined, false)))));
+    if (i.jumpRoutes.size) {
+      const routes = [...i.jumpRoutes];
+      const direct = routes.every(([, r]) => r.length === 1 && r[0]!.op === "jump");
+      if (direct) {
+        if (nested) this.usesPollLabel = true;
+        out.push(f.createIfStatement(typeIs("jump"), block([stmt(assign(thisField(MACHINE.state), f.createPropertyAccessExpression(c, "target"))), f.createContinueStatement(nested ? "$poll" : undefined)])));
+      } else {
+        const clauses = routes.map(([t, r]) => f.createCaseClause(f.createNumericLiteral(this.stateOf(t)), r.flatMap((x) => this.instr(x, true, undefined, false))));
+        out.push(f.createIfStatement(typeIs("jump"), f.createSwitchStatement(f.createPropertyAccessExpression(c, "target"), f.createCaseBlock(clauses))));
+      }
+    }
+    out.push(...this.jumpTo(this.stateOf(i.next), nested, false));
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rewriting user code: bindings to their homes, this/arguments/super/new.target, jump markers
+
+  private expression(e: ts.Expression): ts.Expression {
+    return this.rewrite(e, new Set()) as ts.Expression;
+  }
+
+  /** A statement of the machine: rewritten, with the environments its closures capture made constant. */
+  private statement(st: ts.Statement, hoistedFrom?: ts.Node): ts.Statement[] {
+    const envs = new Set<Binding>();
+    const out = this.rewriteStatement(st, envs);
+    void hoistedFrom;
+    if (envs.size === 0) return out;
+    const consts = [...envs].map((env) =>
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration((this.homeOf(env) as { name: string }).name, undefined, undefined, this.storage(env, false))], ts.NodeFlags.Const)),
+    );
+    return [block([...consts, ...out])];
+  }
+
+  private rewriteStatement(st: ts.Statement, envs: Set<Binding>): ts.Statement[] {
+    const r = this.rewrite(st, envs);
+    if (Array.isArray(r)) return r as ts.Statement[];
+    return [r as ts.Statement];
+  }
+
+  private rewrite(root: ts.Node, envs: Set<Binding>): ts.Node | ts.Node[] {
+    const info = this.m.info;
+    const machineLevel = (n: ts.Identifier): Binding | undefined => {
+      const b = info.refs.get(n);
+      return b && b.machineLevel ? b : undefined;
+    };
+    const visit = (node: ts.Node, closure: number, ownThis: boolean): ts.Node | ts.Node[] => {
+      const recurse = (n: ts.Node, c = closure, t = ownThis): ts.Node => ts.visitEachChild(n, (x) => visit(x, c, t) as ts.VisitResult<ts.Node>, plainContext);
+      const marker = jumpMarkers.get(node);
+      if (marker) return block(marker.flatMap((x) => this.instr(x, true, undefined, false)));
+      if (ts.isIdentifier(node)) {
+        const b = machineLevel(node);
+        if (b) return this.storage(b, closure > 0, envs);
+        if (node.text === "arguments" && !ownThis && !info.refs.has(node)) return thisField(MACHINE.argumentsObject);
+        return node;
+      }
+      if (ts.isShorthandPropertyAssignment(node)) {
+        const b = machineLevel(node.name);
+        if (b) return f.createPropertyAssignment(node.name.text, this.storage(b, closure > 0, envs));
+        if (node.name.text === "arguments" && !ownThis && !info.refs.has(node.name)) return f.createPropertyAssignment("arguments", thisField(MACHINE.argumentsObject));
+        return recurse(node);
+      }
+      if (ts.isVariableStatement(node) && isMachineDeclaration(node.declarationList)) {
+        return declarationAsAssignments(node.declarationList).map((s) => recurse(s) as ts.Statement);
+      }
+      if ((ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer) && isMachineDeclaration(node.initializer)) {
+        const list = node.initializer;
+        const asExpr = ts.isForStatement(node) ? commaOf(declarationAsAssignments(list).map((s) => (s as ts.ExpressionStatement).expression)) : bindingTarget(list.declarations[0]!.name);
+        const init = asExpr ? (visit(asExpr, closure, ownThis) as ts.Expression) : undefined;
+        if (ts.isForStatement(node)) return f.updateForStatement(node, init, node.condition && (visit(node.condition, closure, ownThis) as ts.Expression), node.incrementor && (visit(node.incrementor, closure, ownThis) as ts.Expression), recurse(node.statement) as ts.Statement);
+        if (ts.isForInStatement(node)) return f.updateForInStatement(node, init!, visit(node.expression, closure, ownThis) as ts.Expression, recurse(node.statement) as ts.Statement);
+        return f.updateForOfStatement(node, node.awaitModifier, init!, visit(node.expression, closure, ownThis) as ts.Expression, recurse(node.statement) as ts.Statement);
+      }
+      if (ts.isClassDeclaration(node) && node.name && machineLevel(node.name)) {
+        const b = machineLevel(node.name)!;
+        const expr = f.createClassExpression(node.modifiers?.filter((m) => m.kind === ts.SyntaxKind.Decorator) as ts.ModifierLike[] | undefined, node.name, node.typeParameters, node.heritageClauses, node.members);
+        return stmt(assign(this.storage(b, closure > 0, envs), recurse(expr, closure + 1, true) as ts.Expression));
+      }
+      if (node.kind === ts.SyntaxKind.ThisKeyword && !ownThis) return thisField(MACHINE.thisValue);
+      if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword && !ownThis) return thisField(MACHINE.newTarget);
+      if (!ownThis && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        return superGet(node, (x) => visit(x, closure, ownThis) as ts.Expression);
+      }
+      if (!ownThis && ts.isCallExpression(node)) {
+        const callee = node.expression;
+        if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+          const fn = superGet(callee, (x) => visit(x, closure, ownThis) as ts.Expression);
+          return runtimeCall("call", [fn, thisField(MACHINE.thisValue), ...node.arguments.map((a) => visit(a, closure, ownThis) as ts.Expression)]);
+        }
+      }
+      if (!ownThis && ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = node.left;
+        if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && left.expression.kind === ts.SyntaxKind.SuperKeyword) {
+          const key = ts.isPropertyAccessExpression(left) ? f.createStringLiteral(left.name.text) : (visit(left.argumentExpression, closure, ownThis) as ts.Expression);
+          return f.createCallExpression(f.createPropertyAccessExpression(thisField(MACHINE.superAccess), "set"), undefined, [key, visit(node.right, closure, ownThis) as ts.Expression]);
+        }
+      }
+      if (ts.isArrowFunction(node)) return recurse(node, closure + 1, ownThis);
+      if (isFunctionBoundary(node) || ts.isClassLike(node)) return recurse(node, closure + 1, true);
+      return recurse(node);
+    };
+
+    const isMachineDeclaration = (list: ts.VariableDeclarationList): boolean => {
+      let found = false;
+      for (const d of list.declarations) forEachBindingName(d.name, (n) => (found ||= machineLevel(n) !== undefined));
+      return found;
+    };
+    return visit(root, 0, false);
+  }
+}
+
+/** `let a = 1, {b} = o, c;` → `a = 1; ({b} = o); c = undefined;` (`var c;` stays nothing). */
+function declarationAsAssignments(list: ts.VariableDeclarationList): ts.Statement[] {
+  const isVar = !(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
+  const out: ts.Statement[] = [];
+  for (const d of list.declarations) {
+    if (!d.initializer) {
+      if (!isVar && ts.isIdentifier(d.name)) out.push(stmt(assign(d.name, id("undefined"))));
+      continue;
+    }
+    out.push(stmt(assign(bindingTarget(d.name)!, d.initializer)));
+  }
+  return out;
+}
+
+function bindingTarget(name: ts.BindingName): ts.Expression | undefined {
+  return ts.isIdentifier(name) ? name : bindingToAssignmentPattern(name);
+}
+
+function commaOf(exprs: ts.Expression[]): ts.Expression | undefined {
+  if (exprs.length === 0) return undefined;
+  return exprs.reduce((a, b) => f.createBinaryExpression(a, ts.SyntaxKind.CommaToken, b));
+}
+
+/** A binding pattern as the assignment pattern that stores the same values: `{a, b: [c]}`. */
+export function bindingToAssignmentPattern(name: ts.BindingPattern): ts.Expression {
+  if (ts.isObjectBindingPattern(name)) {
+    return f.createObjectLiteralExpression(
+      name.elements.map((el) => {
+        const target = bindingTarget(el.name)!;
+        const value = el.initializer ? assign(target, el.initializer) : target;
+        if (el.dotDotDotToken) return f.createSpreadAssignment(target);
+        const key = el.propertyName ?? (el.name as ts.Identifier);
+        return f.createPropertyAssignment(ts.isIdentifier(key) ? key.text : (key as ts.PropertyName), value);
+      }),
+    );
+  }
+  return f.createArrayLiteralExpression(
+    name.elements.map((el) => {
+      if (ts.isOmittedExpression(el)) return el;
+      const target = bindingTarget(el.name)!;
+      if (el.dotDotDotToken) return f.createSpreadElement(target);
+      return el.initializer ? assign(target, el.initializer) : target;
+    }),
+  );
+}
+
+function superGet(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, visitExpr: (e: ts.Expression) => ts.Expression): ts.Expression {
+  const key = ts.isPropertyAccessExpression(node) ? f.createStringLiteral(node.name.text) : visitExpr(node.argumentExpression);
+  return f.createCallExpression(f.createPropertyAccessExpression(thisField(MACHINE.superAccess), "get"), undefined, [key]);
+}
+
+function completionLiteral(type: string, value?: ts.Expression): ts.Expression {
+  const props = [f.createPropertyAssignment("type", f.createStringLiteral(type))];
+  if (value) props.push(f.createPropertyAssignment("value", value));
+  return f.createObjectLiteralExpression(props);
+}
+
+function legend(m: MachineParts, rows: Array<{ id: number; label: string; line: number; live: string[] }>): string {
+  const width = Math.max(...rows.map((r) => r.label.length), 10);
+  const lines = rows.map((r) => ` *   ${String(r.id).padStart(2)}  ${r.label.padEnd(width)}  line ${String(r.line).padEnd(4)}${r.live.length ? ` live: ${r.live.join(", ")}` : ""}`);
+  return `*\n * State machine for \`${m.displayName}\` (${m.fileName}:${m.line})\n${lines.join("\n")}\n *   DONE / POISONED\n `;
+}
+
+function layoutLiteral(m: MachineParts, rows: Array<{ id: number; label: string; line: number; live: string[] }>, fields: string[]): ts.Expression {
+  const str = (s: string) => f.createStringLiteral(s);
+  return f.createObjectLiteralExpression(
+    [
+      f.createPropertyAssignment("name", str(m.displayName)),
+      f.createPropertyAssignment(
+        "states",
+        f.createArrayLiteralExpression(
+          rows.map((r) =>
+            f.createObjectLiteralExpression([
+              f.createPropertyAssignment("id", f.createNumericLiteral(r.id)),
+              f.createPropertyAssignment("label", str(r.label)),
+              f.createPropertyAssignment("line", f.createNumericLiteral(r.line)),
+              f.createPropertyAssignment("live", f.createArrayLiteralExpression(r.live.map(str))),
+            ]),
+          ),
+          true,
+        ),
+      ),
+      f.createPropertyAssignment("fields", f.createArrayLiteralExpression(fields.map(str))),
+    ],
+    true,
+  );
+}

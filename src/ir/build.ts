@@ -1,0 +1,424 @@
+/**
+ * Build IR: walks a normalized body and emits the instruction set of ir.ts, keeping a region stack
+ * (loops, labels, switch, try/catch/finally) so that `break`, `continue` and `return` find their
+ * targets — through every `finally` on the way — and exceptions find their handlers.
+ *
+ * Statements without a suspension are emitted whole (`stmt`); a `break`, `continue` or `return`
+ * inside one that leaves it for a lowered construct is replaced by the jump it means (`inline`).
+ *
+ *   [source]   while (await more()) { if (done) break; }
+ *   [IR]       label 1 (loop head)   suspend more() → 2   label 2   resume $awaited1
+ *              jumpIf !$awaited1 → 3   stmt if (done) «jump 3»   jump 1   label 3 (after loop)
+ */
+import ts from "typescript";
+import type { BindingInfo, Scope } from "../analyze/bindings.js";
+import { containsSuspension, isFunctionBoundary } from "../analyze/suspension.js";
+import type { NameAuthority } from "../names.js";
+import { f, skipOuter } from "../normalize/factory.js";
+import { plainContext } from "./visit.js";
+import type { Completion, Handler, Instr, Label, LabelInfo, TryRecord } from "./ir.js";
+
+type Region =
+  | { kind: "breakable"; labels: string[]; breakLabel: Label; continueLabel?: Label }
+  | {
+      kind: "try";
+      id: number;
+      part: "try" | "catch" | "finally";
+      catchLabel?: Label;
+      finallyLabel?: Label;
+      /** Targets of jumps that pass through this finally, with the route onwards from it. */
+      jumpTargets: Set<Label>;
+      returnsThrough: boolean;
+    };
+
+export interface BuiltBody {
+  instrs: Instr[];
+  labels: LabelInfo[];
+  tries: TryRecord[];
+  awaitCount: number;
+}
+
+/** Markers standing for jumps inside statements kept whole; the emitter expands them. */
+export const jumpMarkers = new WeakMap<ts.Node, Instr[]>();
+
+export class Builder {
+  private readonly instrs: Instr[] = [];
+  private readonly labels: LabelInfo[] = [];
+  private readonly regions: Region[] = [];
+  private readonly tries: TryRecord[] = [];
+  private awaitCount = 0;
+  private line = 1;
+
+  constructor(
+    private readonly sourceFile: ts.SourceFile,
+    private readonly bindings: BindingInfo,
+    private readonly names: NameAuthority,
+    private readonly describe: (node: ts.Node) => string,
+  ) {}
+
+  build(body: readonly ts.Statement[], startLine: number): BuiltBody {
+    this.line = startLine;
+    const start = this.newLabel("start", startLine);
+    this.mark(start);
+    this.enterScope(this.bindings.functionScope, body);
+    this.statements(body);
+    this.emit({ op: "return", value: undefined });
+    return { instrs: this.instrs, labels: this.labels, tries: this.tries, awaitCount: this.awaitCount };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private emit(i: Instr): void {
+    this.instrs.push(i);
+  }
+
+  private newLabel(what: string, line = this.line, resume = false): Label {
+    const id = this.labels.length;
+    this.labels.push({ id, what, line, resume, handlers: [] });
+    return id;
+  }
+
+  private mark(label: Label): void {
+    this.labels[label]!.handlers = this.handlers();
+    this.emit({ op: "label", label });
+  }
+
+  private handlers(): Handler[] {
+    const out: Handler[] = [];
+    for (let i = this.regions.length - 1; i >= 0; i--) {
+      const r = this.regions[i]!;
+      if (r.kind !== "try") continue;
+      if (r.part === "try" && r.catchLabel !== undefined) out.push({ kind: "catch", tryId: r.id, target: r.catchLabel });
+      else if (r.part !== "finally" && r.finallyLabel !== undefined) out.push({ kind: "finally", tryId: r.id, target: r.finallyLabel });
+    }
+    return out;
+  }
+
+  private lineOf(node: ts.Node): number {
+    let n: ts.Node | undefined = node;
+    while (n && n.pos < 0) n = (n as { original?: ts.Node }).original;
+    if (!n) return this.line;
+    return this.sourceFile.getLineAndCharacterOfPosition(n.getStart(this.sourceFile)).line + 1;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Statements
+
+  private statements(list: readonly ts.Statement[]): void {
+    for (const s of list) this.statement(s);
+  }
+
+  private statement(s: ts.Statement, labels: string[] = []): void {
+    this.line = this.lineOf(s);
+    if (ts.isFunctionDeclaration(s)) return; // hoisted by enterScope
+    if (!containsSuspension(s)) return this.verbatim(s);
+    if (ts.isLabeledStatement(s)) return this.statement(s.statement, [...labels, s.label.text]);
+    if (ts.isExpressionStatement(s)) {
+      const e = skipOuter(s.expression);
+      if (ts.isAwaitExpression(e)) return this.await(e, undefined);
+      if (ts.isBinaryExpression(e) && ts.isAwaitExpression(skipOuter(e.right))) return this.await(skipOuter(e.right) as ts.AwaitExpression, skipOuter(e.left) as ts.Identifier);
+    }
+    if (ts.isVariableStatement(s)) {
+      const d = s.declarationList.declarations[0]!;
+      return this.await(skipOuter(d.initializer!) as ts.AwaitExpression, d.name as ts.Identifier);
+    }
+    if (ts.isBlock(s)) return this.block(s, labels);
+    if (ts.isIfStatement(s)) return this.ifStatement(s, labels);
+    if (ts.isWhileStatement(s)) return this.whileStatement(s, labels);
+    if (ts.isDoStatement(s)) return this.doStatement(s, labels);
+    if (ts.isForStatement(s)) return this.forStatement(s, labels);
+    if (ts.isSwitchStatement(s)) return this.switchStatement(s, labels);
+    if (ts.isTryStatement(s)) return this.tryStatement(s, labels);
+    throw new Error(`internal: unexpected ${ts.SyntaxKind[s.kind]} with a suspension after normalization`);
+  }
+
+  /** `[x =] await OPERAND` — the one place a machine suspends. */
+  private await(e: ts.AwaitExpression, target: ts.Identifier | undefined): void {
+    const index = ++this.awaitCount;
+    const resume = this.newLabel(`resume after await #${index} \`${this.describe(e.expression)}\``, this.line, true);
+    this.emit({ op: "suspend", operand: e.expression, resume, index });
+    this.mark(resume);
+    this.emit({ op: "resume", target });
+  }
+
+  private withBreakLabel(labels: string[], body: () => void): void {
+    if (labels.length === 0) return body();
+    const exit = this.newLabel(`after ${labels.join(", ")}:`);
+    this.regions.push({ kind: "breakable", labels, breakLabel: exit });
+    body();
+    this.regions.pop();
+    this.mark(exit);
+  }
+
+  private block(s: ts.Block, labels: string[]): void {
+    this.withBreakLabel(labels, () => {
+      const scope = this.bindings.scopeOf.get(s);
+      if (scope) this.enterScope(scope, s.statements);
+      this.statements(s.statements);
+    });
+  }
+
+  private ifStatement(s: ts.IfStatement, labels: string[]): void {
+    this.withBreakLabel(labels, () => {
+      const end = this.newLabel(`after if (line ${this.line})`);
+      const otherwise = s.elseStatement ? this.newLabel(`else (line ${this.lineOf(s.elseStatement)})`) : end;
+      this.emit({ op: "jumpIf", cond: s.expression, whenTrue: false, target: otherwise });
+      this.statement(s.thenStatement);
+      if (s.elseStatement) {
+        this.emit({ op: "jump", target: end });
+        this.mark(otherwise);
+        this.statement(s.elseStatement);
+      }
+      this.mark(end);
+    });
+  }
+
+  private loop(labels: string[], breakLabel: Label, continueLabel: Label, body: () => void): void {
+    this.regions.push({ kind: "breakable", labels, breakLabel, continueLabel });
+    body();
+    this.regions.pop();
+  }
+
+  private whileStatement(s: ts.WhileStatement, labels: string[]): void {
+    const head = this.newLabel(`loop head: while (${this.describe(s.expression)})`);
+    const exit = this.newLabel(`after while (line ${this.line})`);
+    this.mark(head);
+    if (s.expression.kind !== ts.SyntaxKind.TrueKeyword) this.emit({ op: "jumpIf", cond: s.expression, whenTrue: false, target: exit });
+    this.loop(labels, exit, head, () => this.statement(s.statement));
+    this.emit({ op: "jump", target: head });
+    this.mark(exit);
+  }
+
+  private doStatement(s: ts.DoStatement, labels: string[]): void {
+    const body = this.newLabel(`loop body: do (line ${this.line})`);
+    const cond = this.newLabel(`loop condition: while (${this.describe(s.expression)})`);
+    const exit = this.newLabel(`after do (line ${this.line})`);
+    this.mark(body);
+    this.loop(labels, exit, cond, () => this.statement(s.statement));
+    this.mark(cond);
+    this.emit({ op: "jumpIf", cond: s.expression, whenTrue: true, target: body });
+    this.mark(exit);
+  }
+
+  private forStatement(s: ts.ForStatement, labels: string[]): void {
+    const scope = this.bindings.scopeOf.get(s);
+    if (scope) this.enterScope(scope, []);
+    if (s.initializer) {
+      this.verbatim(ts.isVariableDeclarationList(s.initializer) ? f.createVariableStatement(undefined, s.initializer) : f.createExpressionStatement(s.initializer));
+    }
+    const headText = s.condition ? `for (…; ${this.describe(s.condition)}; …)` : "for (;;)";
+    const head = this.newLabel(`loop head: ${headText}`);
+    const cont = this.newLabel(`next iteration: ${headText}`);
+    const exit = this.newLabel(`after for (line ${this.line})`);
+    this.mark(head);
+    if (s.condition) this.emit({ op: "jumpIf", cond: s.condition, whenTrue: false, target: exit });
+    this.loop(labels, exit, cont, () => this.statement(s.statement));
+    this.mark(cont);
+    if (scope && hasCaptured(scope)) this.emit({ op: "enterScope", scope, hoisted: [], copyFrom: true });
+    if (s.incrementor) this.verbatim(f.createExpressionStatement(s.incrementor));
+    this.emit({ op: "jump", target: head });
+    this.mark(exit);
+  }
+
+  private switchStatement(s: ts.SwitchStatement, labels: string[]): void {
+    const exit = this.newLabel(`after switch (line ${this.line})`);
+    const clauseLabels = s.caseBlock.clauses.map((c) =>
+      this.newLabel(ts.isCaseClause(c) ? `case ${this.describe(c.expression)}:` : "default:", this.lineOf(c)),
+    );
+    const discriminant = s.expression;
+    s.caseBlock.clauses.forEach((c, i) => {
+      if (ts.isCaseClause(c)) {
+        this.emit({ op: "jumpIf", cond: f.createBinaryExpression(discriminant, ts.SyntaxKind.EqualsEqualsEqualsToken, c.expression), whenTrue: true, target: clauseLabels[i]! });
+      }
+    });
+    const defaultIndex = s.caseBlock.clauses.findIndex((c) => ts.isDefaultClause(c));
+    this.emit({ op: "jump", target: defaultIndex >= 0 ? clauseLabels[defaultIndex]! : exit });
+    const region: Region = { kind: "breakable", labels, breakLabel: exit };
+    this.switchRegions.add(region);
+    this.regions.push(region);
+    const scope = this.bindings.scopeOf.get(s.caseBlock);
+    s.caseBlock.clauses.forEach((c, i) => {
+      this.mark(clauseLabels[i]!);
+      if (i === 0 && scope) this.enterScope(scope, s.caseBlock.clauses.flatMap((cl) => cl.statements));
+      this.statements(c.statements);
+    });
+    this.regions.pop();
+    this.mark(exit);
+  }
+
+  /**
+   * try/catch/finally whose parts await. Exceptions reach the catch (or finally) through the try
+   * table (a label's `handlers`); leaving the try or catch part in any way first runs the finally,
+   * which then carries on with the recorded completion.
+   */
+  private tryStatement(s: ts.TryStatement, labels: string[]): void {
+    this.withBreakLabel(labels, () => {
+      const id = this.tries.length;
+      const completionField = s.finallyBlock ? this.names.temp("completion") : undefined;
+      this.tries.push({ id, completionField });
+      const tryLine = this.line;
+      const catchLabel = s.catchClause ? this.newLabel(`catch${s.catchClause.variableDeclaration ? ` (${this.describe(s.catchClause.variableDeclaration.name)})` : ""}`, this.lineOf(s.catchClause)) : undefined;
+      const finallyLabel = s.finallyBlock ? this.newLabel("finally", this.lineOf(s.finallyBlock)) : undefined;
+      const end = this.newLabel(`after try (line ${tryLine})`);
+      const region: Region & { kind: "try" } = { kind: "try", id, part: "try", catchLabel, finallyLabel, jumpTargets: new Set(), returnsThrough: false };
+      this.regions.push(region);
+      const start = this.newLabel(`try (line ${tryLine})`);
+      this.mark(start);
+      this.block(s.tryBlock, []);
+      const leave = (): void => {
+        if (finallyLabel !== undefined) {
+          this.emit({ op: "complete", tryId: id, completion: { type: "normal" } });
+          this.emit({ op: "jump", target: finallyLabel });
+        } else this.emit({ op: "jump", target: end });
+      };
+      leave();
+      if (s.catchClause && catchLabel !== undefined) {
+        region.part = "catch";
+        this.mark(catchLabel);
+        const scope = this.bindings.scopeOf.get(s.catchClause);
+        if (scope) this.enterScope(scope, []);
+        this.emit({ op: "catchBind", name: s.catchClause.variableDeclaration?.name });
+        this.block(s.catchClause.block, []);
+        leave();
+      }
+      if (s.finallyBlock && finallyLabel !== undefined) {
+        region.part = "finally";
+        this.mark(finallyLabel);
+        this.block(s.finallyBlock, []);
+        this.regions.pop();
+        const depth = this.regions.length;
+        const valueOf = f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createThis(), completionField!), "value");
+        const returnRoute = region.returnsThrough ? this.routeReturn(depth, valueOf) : [];
+        const jumpRoutes = new Map<Label, Instr[]>();
+        for (const target of region.jumpTargets) jumpRoutes.set(target, this.routeJump(depth, this.depthOfTarget(target), target));
+        this.emit({ op: "endFinally", tryId: id, next: end, returnRoute, jumpRoutes });
+      } else {
+        this.regions.pop();
+      }
+      this.mark(end);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Jumps, returns and the finally blocks on their way
+
+  /** Where each jump target lives in the region stack (its breakable region's depth). */
+  private readonly targetDepth = new Map<Label, number>();
+
+  private depthOfTarget(target: Label): number {
+    return this.targetDepth.get(target) ?? 0;
+  }
+
+  /** Route a jump from region depth `from` to `target`, which belongs to the region at depth `to`. */
+  private routeJump(from: number, to: number, target: Label): Instr[] {
+    this.targetDepth.set(target, to);
+    for (let i = from - 1; i >= to; i--) {
+      const r = this.regions[i]!;
+      if (r.kind === "try" && r.part !== "finally" && r.finallyLabel !== undefined) {
+        r.jumpTargets.add(target);
+        const completion: Completion = { type: "jump", target };
+        return [{ op: "complete", tryId: r.id, completion }, { op: "jump", target: r.finallyLabel }];
+      }
+    }
+    return [{ op: "jump", target }];
+  }
+
+  private routeReturn(from: number, value: ts.Expression | undefined): Instr[] {
+    for (let i = from - 1; i >= 0; i--) {
+      const r = this.regions[i]!;
+      if (r.kind === "try" && r.part !== "finally" && r.finallyLabel !== undefined) {
+        r.returnsThrough = true;
+        return [{ op: "complete", tryId: r.id, completion: { type: "return", value } }, { op: "jump", target: r.finallyLabel }];
+      }
+    }
+    return [{ op: "return", value }];
+  }
+
+  /** The region (and its depth) a `break`/`continue` refers to. */
+  private findTarget(kind: "break" | "continue", label: string | undefined): { depth: number; target: Label } {
+    for (let i = this.regions.length - 1; i >= 0; i--) {
+      const r = this.regions[i]!;
+      if (r.kind !== "breakable") continue;
+      if (label !== undefined ? r.labels.includes(label) : kind === "break" || r.continueLabel !== undefined) {
+        if (label === undefined && kind === "break" && r.continueLabel === undefined && r.labels.length > 0 && !this.isSwitchRegion(r)) continue;
+        const target = kind === "break" ? r.breakLabel : r.continueLabel;
+        if (target === undefined) throw new Error(`internal: continue to a non-loop label ${label}`);
+        return { depth: i, target };
+      }
+    }
+    throw new Error(`internal: no target for ${kind}${label ? " " + label : ""}`);
+  }
+
+  private readonly switchRegions = new WeakSet<Region>();
+  private isSwitchRegion(r: Region): boolean {
+    return this.switchRegions.has(r);
+  }
+
+  /**
+   * A statement without a suspension, emitted whole. Any `break`/`continue`/`return` in it that
+   * leaves it becomes a marker for the jump it means.
+   */
+  private verbatim(s: ts.Statement): void {
+    if (ts.isReturnStatement(s)) return this.emitAll(this.routeReturn(this.regions.length, s.expression));
+    if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
+      const t = this.findTarget(ts.isBreakStatement(s) ? "break" : "continue", s.label?.text);
+      return this.emitAll(this.routeJump(this.regions.length, t.depth + 1, t.target));
+    }
+    this.emit({ op: "stmt", node: this.rewriteEscapes(s) });
+  }
+
+  private emitAll(instrs: Instr[]): void {
+    for (const i of instrs) this.emit(i);
+  }
+
+  private rewriteEscapes(s: ts.Statement): ts.Statement {
+    const innerLabels: string[] = [];
+    let loops = 0;
+    let switches = 0;
+    const visit = (node: ts.Node): ts.Node => {
+      if (isFunctionBoundary(node) || ts.isClassLike(node)) return node;
+      if (ts.isReturnStatement(node)) return this.marker(this.routeReturn(this.regions.length, node.expression));
+      if (ts.isBreakStatement(node) || ts.isContinueStatement(node)) {
+        const isBreak = ts.isBreakStatement(node);
+        const escapes = node.label ? !innerLabels.includes(node.label.text) : isBreak ? loops + switches === 0 : loops === 0;
+        if (!escapes) return node;
+        const t = this.findTarget(isBreak ? "break" : "continue", node.label?.text);
+        return this.marker(this.routeJump(this.regions.length, t.depth + 1, t.target));
+      }
+      if (ts.isLabeledStatement(node)) {
+        innerLabels.push(node.label.text);
+        const r = ts.visitEachChild(node, visit, plainContext);
+        innerLabels.pop();
+        return r;
+      }
+      const isLoopNode = ts.isIterationStatement(node, false);
+      if (isLoopNode) loops++;
+      if (ts.isSwitchStatement(node)) switches++;
+      const r = ts.visitEachChild(node, visit, plainContext);
+      if (isLoopNode) loops--;
+      if (ts.isSwitchStatement(node)) switches--;
+      return r;
+    };
+    return visit(s) as ts.Statement;
+  }
+
+  private marker(instrs: Instr[]): ts.Statement {
+    const m = f.createEmptyStatement();
+    jumpMarkers.set(m, instrs);
+    return m;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Entering a scope of the machine: its environment (if captured) and its hoisted functions. */
+  private enterScope(scope: Scope, statements: readonly ts.Statement[]): void {
+    const hoisted = statements.filter((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.body !== undefined);
+    if (hoisted.length === 0 && !hasCaptured(scope)) return;
+    this.emit({ op: "enterScope", scope, hoisted });
+  }
+}
+
+export function hasCaptured(scope: Scope): boolean {
+  for (const b of scope.bindings.values()) if (b.captured && b.machineLevel) return true;
+  return false;
+}

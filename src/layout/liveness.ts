@@ -1,0 +1,244 @@
+/**
+ * Liveness and layout: backward liveness over the state graph decides where each binding of the
+ * machine lives.
+ *
+ * - live on entry to a state entered after a suspension (or to state 0) → a **field** of the class;
+ * - otherwise → a **local** of `poll`;
+ * - captured by a nested function → a slot of its scope's **environment** object (`$env1.x`),
+ *   which is itself a field or a local like any other binding.
+ *
+ *   [source]   let sum = 0; for (const id of ids) { const item = await load(id); sum += item.price; }
+ *   [layout]   fields: ids, sum, $iter1      locals: id, item, $value1
+ */
+import ts from "typescript";
+import type { Binding, BindingInfo, Scope } from "../analyze/bindings.js";
+import type { Instr, Label } from "../ir/ir.js";
+import { forEachMarker, type SplitBody, type State } from "../ir/split.js";
+
+export type Home =
+  | { kind: "field"; name: string }
+  | { kind: "local"; name: string }
+  | { kind: "env"; env: Binding; name: string };
+
+export interface Layout {
+  /** Fields, in order of first appearance. */
+  fields: Binding[];
+  locals: Binding[];
+  homes: Map<Binding, Home>;
+  /** The environment binding of each scope with captured bindings. */
+  envOf: Map<Scope, Binding>;
+  /** Bindings live on entry to each state. */
+  liveIn: Set<Binding>[];
+  /** Fields to clear when suspending at the end of each state (indexed by state). */
+  clearAtSuspend: Binding[][];
+  successors: number[][];
+}
+
+export function computeLayout(body: SplitBody, info: BindingInfo, envName: () => string, homeName: (b: Binding) => string): Layout {
+  // Environments: one synthetic binding per scope that has captured machine-level bindings.
+  const envOf = new Map<Scope, Binding>();
+  for (const b of info.machineBindings) {
+    if (!b.captured || envOf.has(b.scope)) continue;
+    envOf.set(b.scope, { name: envName(), kind: "temp", scope: b.scope, captured: false, machineLevel: true });
+  }
+  const storageOf = (b: Binding): Binding => (b.captured ? envOf.get(b.scope)! : b);
+
+  const { states, stateOf } = body;
+  const uses: Set<Binding>[] = [];
+  const defs: Set<Binding>[] = [];
+  const successors: number[][] = [];
+
+  const target = (l: Label): number => stateOf.get(l)!;
+
+  for (const s of states) {
+    const use = new Set<Binding>();
+    const def = new Set<Binding>();
+    const read = (b: Binding | undefined): void => {
+      if (!b || !b.machineLevel) return;
+      const st = storageOf(b);
+      if (!def.has(st)) use.add(st);
+    };
+    const write = (b: Binding | undefined): void => {
+      if (!b || !b.machineLevel) return;
+      const st = storageOf(b);
+      if (st !== b) return read(b); // writing a slot reads the environment
+      def.add(st);
+    };
+    const readAll = (node: ts.Node | undefined): void => {
+      if (!node) return;
+      const visit = (n: ts.Node): void => {
+        if (ts.isIdentifier(n)) read(info.refs.get(n));
+        ts.forEachChild(n, visit);
+      };
+      visit(node);
+      forEachMarker(node, (instrs) => instrs.forEach(visitInstr));
+    };
+    const visitInstr = (i: Instr): void => {
+      switch (i.op) {
+        case "stmt":
+          return visitStatement(i.node);
+        case "suspend":
+          return readAll(i.operand);
+        case "resume":
+          if (i.target) write(info.refs.get(i.target));
+          return;
+        case "jumpIf":
+          return readAll(i.cond);
+        case "return":
+          return readAll(i.value);
+        case "complete":
+          if (i.completion.type === "return") readAll(i.completion.value);
+          return;
+        case "endFinally":
+          i.returnRoute.forEach(visitInstr);
+          for (const r of i.jumpRoutes.values()) r.forEach(visitInstr);
+          return;
+        case "enterScope": {
+          const env = envOf.get(i.scope);
+          if (env) {
+            if (i.copyFrom) read(env);
+            def.add(env);
+          }
+          for (const fn of i.hoisted) {
+            readAll(fn);
+            if (fn.name) write(info.refs.get(fn.name));
+          }
+          return;
+        }
+        case "catchBind":
+          if (i.name) forEachBindingName(i.name, (n) => write(info.refs.get(n)));
+          return;
+        case "inline":
+          return i.instrs.forEach(visitInstr);
+        case "jump":
+        case "label":
+          return;
+      }
+    };
+    /** `x = e;` and `let x = e;` define x after reading e; everything else only reads. */
+    const visitStatement = (st: ts.Statement): void => {
+      if (ts.isVariableStatement(st)) {
+        for (const d of st.declarationList.declarations) {
+          readAll(d.initializer);
+          if (ts.isIdentifier(d.name)) write(info.refs.get(d.name));
+          else forEachBindingName(d.name, (n) => write(info.refs.get(n)));
+        }
+        return;
+      }
+      if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(st.expression.left)) {
+        readAll(st.expression.right);
+        write(info.refs.get(st.expression.left));
+        return;
+      }
+      readAll(st);
+    };
+    s.instrs.forEach(visitInstr);
+    uses.push(use);
+    defs.push(def);
+    successors.push(successorsOf(s, states.length, target));
+  }
+
+  // Backward dataflow to a fixed point.
+  const liveIn = states.map(() => new Set<Binding>());
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let i = states.length - 1; i >= 0; i--) {
+      const out = new Set<Binding>();
+      for (const t of successors[i]!) for (const b of liveIn[t]!) out.add(b);
+      const next = new Set(uses[i]);
+      for (const b of out) if (!defs[i]!.has(b)) next.add(b);
+      if (next.size !== liveIn[i]!.size) {
+        liveIn[i] = next;
+        changed = true;
+      }
+    }
+  }
+
+  const fieldSet = new Set<Binding>();
+  states.forEach((s, i) => {
+    if (i === 0 || s.info.resume) for (const b of liveIn[i]!) fieldSet.add(b);
+  });
+  const all = [...info.machineBindings.filter((b) => !b.captured), ...envOf.values()];
+  const fields = all.filter((b) => fieldSet.has(b));
+  const locals = all.filter((b) => !fieldSet.has(b));
+  const homes = new Map<Binding, Home>();
+  for (const b of fields) homes.set(b, { kind: "field", name: homeName(b) });
+  for (const b of locals) homes.set(b, { kind: "local", name: homeName(b) });
+  for (const b of info.machineBindings) if (b.captured) homes.set(b, { kind: "env", env: envOf.get(b.scope)!, name: b.name });
+
+  // Clearing: at a suspension, fields that may hold a value but are dead at the resume point.
+  const clearAtSuspend = states.map((s, i) => {
+    const last = s.instrs[s.instrs.length - 1];
+    if (!last || last.op !== "suspend") return [];
+    const resume = target(last.resume);
+    const maybe = new Set<Binding>([...liveIn[i]!, ...defs[i]!]);
+    for (const p of predecessorsWithinPoll(i, states, successors)) for (const b of [...liveIn[p]!, ...defs[p]!]) maybe.add(b);
+    return fields.filter((b) => maybe.has(b) && !liveIn[resume]!.has(b) && b.kind !== "param");
+  });
+  return { fields, locals, homes, envOf, liveIn, clearAtSuspend, successors };
+}
+
+function successorsOf(s: State, count: number, target: (l: Label) => number): number[] {
+  const out = new Set<number>();
+  const visit = (i: Instr): void => {
+    switch (i.op) {
+      case "jump":
+      case "jumpIf":
+        out.add(target(i.target));
+        break;
+      case "suspend":
+        out.add(target(i.resume));
+        break;
+      case "endFinally":
+        out.add(target(i.next));
+        for (const [t, r] of i.jumpRoutes) {
+          out.add(target(t));
+          r.forEach(visit);
+        }
+        i.returnRoute.forEach(visit);
+        break;
+      case "inline":
+        i.instrs.forEach(visit);
+        break;
+      case "stmt":
+        forEachMarker(i.node, (instrs) => instrs.forEach(visit));
+        break;
+      default:
+        break;
+    }
+  };
+  s.instrs.forEach(visit);
+  if (s.fallsThrough && s.id + 1 < count) out.add(s.id + 1);
+  for (const h of s.handlers.slice(0, 1)) out.add(target(h.target));
+  return [...out];
+}
+
+/** States that can reach `i` in the same poll (without passing a suspension). */
+function predecessorsWithinPoll(i: number, states: State[], successors: number[][]): number[] {
+  const preds = states.map(() => [] as number[]);
+  successors.forEach((succ, from) => {
+    const last = states[from]!.instrs[states[from]!.instrs.length - 1];
+    for (const to of succ) if (!(last?.op === "suspend" && states[to]!.info.resume && to !== from + 0 && isResumeOf(last, to, states))) preds[to]!.push(from);
+  });
+  const seen = new Set<number>();
+  const stack = [i];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (states[n]!.info.resume && n !== i) continue;
+    for (const p of preds[n]!) if (!seen.has(p)) {
+      seen.add(p);
+      if (!states[p]!.info.resume) stack.push(p);
+    }
+  }
+  return [...seen];
+}
+
+function isResumeOf(last: Instr, to: number, states: State[]): boolean {
+  return last.op === "suspend" && states[to]!.info.resume;
+}
+
+export function forEachBindingName(name: ts.BindingName, fn: (id: ts.Identifier) => void): void {
+  if (ts.isIdentifier(name)) return fn(name);
+  for (const el of name.elements) if (!ts.isOmittedExpression(el)) forEachBindingName(el.name, fn);
+}

@@ -1,0 +1,144 @@
+/**
+ * The one authority for every name the lowering makes up (Roslyn's GeneratedNames is the model).
+ *
+ * - Machinery starts with `$`: `$state`, `$awaitee`, `$this`, temporaries named for their role
+ *   (`$left1`, `$callee2`, `$iter1`), environments of captured variables (`$env1`).
+ * - The user's names stay as written; a second binding of the same name in one machine becomes
+ *   `name$2`, a third `name$3`.
+ * - A name already used anywhere in the file is never made up again, so user code that happens
+ *   to say `$left1` keeps working.
+ */
+import ts from "typescript";
+
+/** Fixed machinery members of every machine (see runtime/machine.ts). */
+export const MACHINE = {
+  state: "$state",
+  awaitee: "$awaitee",
+  poll: "poll",
+  thisValue: "$this",
+  args: "$args",
+  argumentsObject: "$arguments",
+  superAccess: "$super",
+  newTarget: "$newTarget",
+  layout: "$layout",
+  pollAfterEnd: "$pollAfterEnd",
+  poison: "$poison",
+  /** The name the runtime is reached by in generated code. */
+  runtime: "$rt",
+  /** poll's parameter. */
+  context: "cx",
+  /** The result of polling the awaitee, inside a resume state. */
+  pollResult: "$result",
+  /** The exception caught by poll's catch block. */
+  caught: "$error",
+} as const;
+
+/** Roles of temporaries the normalizer introduces; each reads as what it holds. */
+export type TempRole =
+  | "left" // left operand evaluated before an await on the right
+  | "callee"
+  | "receiver" // `this` of a method call whose arguments await
+  | "arg"
+  | "object"
+  | "key"
+  | "value"
+  | "awaited" // the result of an await used inside a larger expression
+  | "cond"
+  | "spread"
+  | "element"
+  | "result"
+  | "discriminant"
+  | "clause"
+  | "iter"
+  | "keys"
+  | "caught"
+  | "completion"
+  | "env"
+  | "template"
+  | "base"
+  | "param";
+
+/** Collects every identifier text in a file: names the generator must not reuse. */
+export function identifiersIn(node: ts.Node, into = new Set<string>()): Set<string> {
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) into.add(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return into;
+}
+
+export class NameAuthority {
+  private readonly counters = new Map<string, number>();
+  private readonly taken: Set<string>;
+
+  constructor(usedInFile: ReadonlySet<string>) {
+    this.taken = new Set(usedInFile);
+  }
+
+  /** The names taken so far: a new authority for one machine starts from them. */
+  snapshot(): Set<string> {
+    return new Set(this.taken);
+  }
+
+  /** A fresh temporary: `$left1`, `$left2`, ... */
+  temp(role: TempRole): string {
+    for (;;) {
+      const n = (this.counters.get(role) ?? 0) + 1;
+      this.counters.set(role, n);
+      const name = `$${role}${n}`;
+      if (!this.taken.has(name)) {
+        this.taken.add(name);
+        return name;
+      }
+    }
+  }
+
+  /** The class of the machine for a function called `fnName` (`total` → `total$Future`). */
+  machineClass(fnName: string): string {
+    return this.unique(`${sanitize(fnName)}$Future`);
+  }
+
+  /** A name that is not yet taken, starting from `base`. */
+  unique(base: string): string {
+    if (!this.taken.has(base)) {
+      this.taken.add(base);
+      return base;
+    }
+    for (let i = 2; ; i++) {
+      const name = `${base}$${i}`;
+      if (!this.taken.has(name)) {
+        this.taken.add(name);
+        return name;
+      }
+    }
+  }
+}
+
+/**
+ * Field names inside one machine: the user's name, then `name$2`, `name$3` for shadowed ones.
+ * Field names live in the machine's own namespace (`this.x`), so only collisions with other
+ * fields and the machinery members matter.
+ */
+export class FieldNames {
+  private readonly used = new Set<string>(Object.values(MACHINE));
+
+  claim(base: string): string {
+    if (!this.used.has(base)) {
+      this.used.add(base);
+      return base;
+    }
+    for (let i = 2; ; i++) {
+      const name = `${base}$${i}`;
+      if (!this.used.has(name)) {
+        this.used.add(name);
+        return name;
+      }
+    }
+  }
+}
+
+function sanitize(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_$]/g, "_");
+  return /^[0-9]/.test(cleaned) ? `_${cleaned}` : cleaned || "anonymous";
+}

@@ -1,0 +1,50 @@
+/** Short builders for the nodes the normalizer makes, so that lowering code reads as the output. */
+import ts from "typescript";
+
+export const f = ts.factory;
+
+export const id = (name: string): ts.Identifier => f.createIdentifier(name);
+
+export function declare(kind: "let" | "const" | "var", name: string | ts.BindingName, init?: ts.Expression): ts.VariableStatement {
+  const flags = kind === "let" ? ts.NodeFlags.Let : kind === "const" ? ts.NodeFlags.Const : ts.NodeFlags.None;
+  return f.createVariableStatement(
+    undefined,
+    f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, init)], flags),
+  );
+}
+
+export const assign = (target: ts.Expression, value: ts.Expression): ts.BinaryExpression =>
+  f.createBinaryExpression(target, ts.SyntaxKind.EqualsToken, value);
+
+export const stmt = (e: ts.Expression): ts.ExpressionStatement => f.createExpressionStatement(e);
+
+/** `$rt.name(...args)` */
+export function runtimeCall(name: string, args: ts.Expression[]): ts.CallExpression {
+  return f.createCallExpression(f.createPropertyAccessExpression(id("$rt"), name), undefined, args);
+}
+
+export const isNullish = (e: ts.Expression): ts.Expression =>
+  f.createBinaryExpression(
+    f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createNull()),
+    ts.SyntaxKind.BarBarToken,
+    f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsEqualsToken, id("undefined")),
+  );
+
+export const not = (e: ts.Expression): ts.Expression => f.createLogicalNot(parenthesize(e));
+
+export function parenthesize(e: ts.Expression): ts.Expression {
+  return ts.isIdentifier(e) || ts.isCallExpression(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e) || ts.isLiteralExpression(e)
+    ? e
+    : f.createParenthesizedExpression(e);
+}
+
+export const block = (statements: ts.Statement[]): ts.Block => f.createBlock(statements, true);
+
+/** Skips parentheses and TypeScript-only wrappers that do not change evaluation. */
+export function skipOuter(e: ts.Expression): ts.Expression {
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+      e = e.expression;
+    } else return e;
+  }
+}

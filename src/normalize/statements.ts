@@ -1,0 +1,325 @@
+/**
+ * Normalize, step 2: statements. After this pass every compound statement's head (conditions,
+ * discriminants, case tests, loop heads) is free of `await`, and loops that await in their body
+ * walk their iterator one explicit step at a time. Awaits are left only in the three statement
+ * forms of spill.ts. Each rewrite keeps valid TypeScript, so the result can be printed and run.
+ *
+ *   [source]   for (const id of ids) { sum += (await load(id)).price; }
+ *   [lowered]  const $iter1 = $rt.iterate(ids);
+ *              try {
+ *                for (;;) {
+ *                  const $value1 = $rt.step($iter1);
+ *                  if ($value1 === $rt.ITERATION_DONE) break;
+ *                  const id = $value1;
+ *                  { ... }
+ *                }
+ *              } catch ($caught1) { $rt.closeIteratorAfterThrow($iter1); throw $caught1; }
+ *              finally { $rt.closeIterator($iter1); }
+ */
+import ts from "typescript";
+import { containsSuspension } from "../analyze/suspension.js";
+import type { NameAuthority } from "../names.js";
+import { assign, block, declare, f, id, not, runtimeCall, skipOuter, stmt } from "./factory.js";
+import { Spiller, UnsupportedAwait, describeKind } from "./spill.js";
+
+export class StatementNormalizer {
+  constructor(
+    private readonly spiller: Spiller,
+    private readonly names: NameAuthority,
+  ) {}
+
+  block(statements: readonly ts.Statement[]): ts.Statement[] {
+    return statements.flatMap((s) => this.statement(s));
+  }
+
+  private body(s: ts.Statement): ts.Statement {
+    if (!containsSuspension(s)) return s;
+    const out = this.statement(s);
+    return out.length === 1 ? out[0]! : block(out);
+  }
+
+  statement(s: ts.Statement, labels: ts.Identifier[] = []): ts.Statement[] {
+    if (!containsSuspension(s)) return [relabel(s, labels)];
+    if (ts.isLabeledStatement(s)) return this.statement(s.statement, [...labels, s.label]);
+    if (labels.length > 0 && !isLoop(s)) {
+      // A labeled block or if: keep the label around the normalized statement.
+      return [relabel(block(this.statement(s)), labels)];
+    }
+    if (ts.isExpressionStatement(s)) return this.expressionStatement(s);
+    if (ts.isVariableStatement(s)) return this.variableStatement(s);
+    if (ts.isReturnStatement(s)) {
+      const r = this.spiller.spill(s.expression!);
+      return [...r.pre, f.updateReturnStatement(s, r.expr)];
+    }
+    if (ts.isThrowStatement(s)) {
+      const r = this.spiller.spill(s.expression);
+      return [...r.pre, f.updateThrowStatement(s, r.expr)];
+    }
+    if (ts.isBlock(s)) return [f.updateBlock(s, this.block(s.statements))];
+    if (ts.isIfStatement(s)) {
+      const c = this.spiller.spill(s.expression);
+      return [...c.pre, f.updateIfStatement(s, c.expr, this.body(s.thenStatement), s.elseStatement && this.body(s.elseStatement))];
+    }
+    if (ts.isSwitchStatement(s)) return this.switchStatement(s);
+    if (ts.isTryStatement(s)) {
+      return [
+        f.updateTryStatement(
+          s,
+          f.updateBlock(s.tryBlock, this.block(s.tryBlock.statements)),
+          s.catchClause && f.updateCatchClause(s.catchClause, s.catchClause.variableDeclaration, f.updateBlock(s.catchClause.block, this.block(s.catchClause.block.statements))),
+          s.finallyBlock && f.updateBlock(s.finallyBlock, this.block(s.finallyBlock.statements)),
+        ),
+      ];
+    }
+    if (ts.isWhileStatement(s)) return this.whileStatement(s, labels);
+    if (ts.isDoStatement(s)) return this.doStatement(s, labels);
+    if (ts.isForStatement(s)) return this.forStatement(s, labels);
+    if (ts.isForOfStatement(s)) return this.forOfStatement(s, labels);
+    if (ts.isForInStatement(s)) return this.forInStatement(s, labels);
+    if (ts.isClassDeclaration(s) && s.name) {
+      // `class C extends (await base()) {}` → `let C = class C extends ... {}`
+      const expr = f.createClassExpression(s.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword) as ts.ModifierLike[] | undefined, s.name, s.typeParameters, s.heritageClauses, s.members);
+      return this.variableStatement(declare("let", s.name.text, expr));
+    }
+    throw new UnsupportedAwait(s, `an \`await\` in ${describeKind(s)}`);
+  }
+
+  private expressionStatement(s: ts.ExpressionStatement): ts.Statement[] {
+    const e = skipOuter(s.expression);
+    if (ts.isAwaitExpression(e)) {
+      const r = this.spiller.spill(e.expression);
+      return [...r.pre, stmt(f.createAwaitExpression(r.expr))];
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(skipOuter(e.left))) {
+      const right = skipOuter(e.right);
+      if (ts.isAwaitExpression(right)) {
+        const r = this.spiller.spill(right.expression);
+        return [...r.pre, stmt(assign(skipOuter(e.left), f.createAwaitExpression(r.expr)))];
+      }
+    }
+    const r = this.spiller.spill(s.expression);
+    return this.spiller.isStable(r.expr) ? r.pre : [...r.pre, f.updateExpressionStatement(s, r.expr)];
+  }
+
+  private variableStatement(s: ts.VariableStatement): ts.Statement[] {
+    const flags = s.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const);
+    const kind = flags & ts.NodeFlags.Const ? "const" : flags & ts.NodeFlags.Let ? "let" : "var";
+    const out: ts.Statement[] = [];
+    for (const d of s.declarationList.declarations) {
+      const single = (decl: ts.VariableDeclaration): ts.VariableStatement =>
+        f.createVariableStatement(s.modifiers, f.createVariableDeclarationList([decl], s.declarationList.flags));
+      if (!containsSuspension(d)) {
+        out.push(single(d));
+        continue;
+      }
+      const init = d.initializer!;
+      if (ts.isIdentifier(d.name) && ts.isAwaitExpression(skipOuter(init))) {
+        const r = this.spiller.spill((skipOuter(init) as ts.AwaitExpression).expression);
+        out.push(...r.pre, single(f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, f.createAwaitExpression(r.expr))));
+        continue;
+      }
+      const r = this.spiller.spill(init);
+      out.push(...r.pre);
+      if (ts.isIdentifier(d.name) || !containsSuspension(d.name)) {
+        out.push(single(f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, r.expr)));
+        continue;
+      }
+      // A binding pattern that awaits in a default: destructure step by step.
+      const value = this.spiller.isStable(r.expr) ? r.expr : this.spiller.tempFor(r.expr, "value", out);
+      const leaves = bindingNames(d.name);
+      out.push(declareNames(kind === "var" ? "var" : "let", leaves));
+      out.push(...this.spiller.destructure(d.name, value, (target, v) => [stmt(assign(target, v))]));
+    }
+    return out;
+  }
+
+  /**
+   * `switch` whose case tests await: find the clause first (tests run lazily, in order), then
+   * switch on its index, so that fallthrough and `break` keep their meaning.
+   *
+   *   [source]   switch (x) { case a: A; case await b(): B; default: C }
+   *   [lowered]  const $discriminant1 = x; let $clause1 = 2;
+   *              if ($discriminant1 === a) $clause1 = 0;
+   *              else { const $awaited1 = await b(); if ($discriminant1 === $awaited1) $clause1 = 1; }
+   *              switch ($clause1) { case 0: A; case 1: B; case 2: C }
+   */
+  private switchStatement(s: ts.SwitchStatement): ts.Statement[] {
+    const d = this.spiller.spill(s.expression);
+    const pre = [...d.pre];
+    const clauses = s.caseBlock.clauses;
+    const testsAwait = clauses.some((c) => ts.isCaseClause(c) && containsSuspension(c.expression));
+    const normalizeClause = (c: ts.CaseOrDefaultClause, test?: ts.Expression): ts.CaseOrDefaultClause =>
+      ts.isCaseClause(c) ? f.updateCaseClause(c, test ?? c.expression, this.block(c.statements)) : f.updateDefaultClause(c, this.block(c.statements));
+    if (!testsAwait) {
+      return [...pre, f.updateSwitchStatement(s, d.expr, f.updateCaseBlock(s.caseBlock, clauses.map((c) => normalizeClause(c))))];
+    }
+    const disc = this.spiller.isStable(d.expr) ? d.expr : this.spiller.tempFor(d.expr, "discriminant", pre);
+    const defaultIndex = clauses.findIndex((c) => ts.isDefaultClause(c));
+    const clause = this.spiller.tempFor(f.createNumericLiteral(defaultIndex), "clause", pre, "let");
+    let chain: ts.Statement[] = [];
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      const c = clauses[i]!;
+      if (!ts.isCaseClause(c)) continue;
+      const t = this.spiller.spill(c.expression);
+      const test = f.createBinaryExpression(disc, ts.SyntaxKind.EqualsEqualsEqualsToken, t.expr);
+      chain = [...t.pre, f.createIfStatement(test, block([stmt(assign(clause, f.createNumericLiteral(i)))]), chain.length ? block(chain) : undefined)];
+    }
+    pre.push(...this.block(chain));
+    const cases = clauses.map((c, i) => f.createCaseClause(f.createNumericLiteral(i), this.block(c.statements)));
+    return [...pre, f.updateSwitchStatement(s, clause, f.createCaseBlock(cases))];
+  }
+
+  /** `while (await c) S` → `for (;;) { if (!(await c)) break; S }` (spilled). */
+  private whileStatement(s: ts.WhileStatement, labels: ts.Identifier[]): ts.Statement[] {
+    if (!containsSuspension(s.expression)) return [relabel(f.updateWhileStatement(s, s.expression, this.body(s.statement)), labels)];
+    const c = this.spiller.spill(s.expression);
+    const loop = f.createForStatement(undefined, undefined, undefined, block([...this.block(c.pre), f.createIfStatement(not(c.expr), f.createBreakStatement()), this.body(s.statement)]));
+    return [relabel(loop, labels)];
+  }
+
+  /**
+   * `do S while (await c)`: the condition moves to the top of the next turn, guarded by a flag,
+   * so that `continue` in S still reaches the condition.
+   */
+  private doStatement(s: ts.DoStatement, labels: ts.Identifier[]): ts.Statement[] {
+    if (!containsSuspension(s.expression)) return [relabel(f.updateDoStatement(s, this.body(s.statement), s.expression), labels)];
+    const first = this.names.temp("cond");
+    const c = this.spiller.spill(s.expression);
+    const check = f.createIfStatement(not(id(first)), block([...this.block(c.pre), f.createIfStatement(not(c.expr), f.createBreakStatement())]));
+    const loop = f.createForStatement(
+      f.createVariableDeclarationList([f.createVariableDeclaration(first, undefined, undefined, f.createTrue())], ts.NodeFlags.Let),
+      undefined,
+      undefined,
+      block([check, stmt(assign(id(first), f.createFalse())), this.body(s.statement)]),
+    );
+    return [relabel(loop, labels)];
+  }
+
+  /**
+   * `for (init; test; update)` whose test or update awaits: both move into the body, the update
+   * guarded by a "first turn" flag. The declarations stay in the head, so `let` keeps one binding
+   * per iteration (the copy is made before the update runs, as natively).
+   */
+  private forStatement(s: ts.ForStatement, labels: ts.Identifier[]): ts.Statement[] {
+    const pre: ts.Statement[] = [];
+    let init = s.initializer;
+    if (init && containsSuspension(init)) {
+      if (ts.isVariableDeclarationList(init)) {
+        if (init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+          // `for (let x = await a; ...)`: evaluate the initialisers first, keep the bindings in the head.
+          const decls = init.declarations.map((d) => {
+            if (!d.initializer || !containsSuspension(d.initializer)) return d;
+            const r = this.spiller.spill(d.initializer);
+            pre.push(...this.block(r.pre));
+            return f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, this.spiller.isStable(r.expr) ? r.expr : this.spiller.tempFor(r.expr, "value", pre));
+          });
+          init = f.updateVariableDeclarationList(init, decls);
+        } else {
+          pre.push(...this.variableStatement(f.createVariableStatement(undefined, init)));
+          init = undefined;
+        }
+      } else {
+        pre.push(...this.expressionStatement(stmt(init)));
+        init = undefined;
+      }
+    }
+    const headAwaits = (s.condition && containsSuspension(s.condition)) || (s.incrementor && containsSuspension(s.incrementor));
+    if (!headAwaits) {
+      return [...pre, relabel(f.updateForStatement(s, init, s.condition, s.incrementor, this.body(s.statement)), labels)];
+    }
+    const first = this.names.temp("cond");
+    const inBody: ts.Statement[] = [];
+    if (s.incrementor) {
+      inBody.push(f.createIfStatement(not(id(first)), block(this.expressionStatement(stmt(s.incrementor)))));
+    }
+    inBody.push(stmt(assign(id(first), f.createFalse())));
+    if (s.condition) {
+      const c = this.spiller.spill(s.condition);
+      inBody.push(...this.block(c.pre), f.createIfStatement(not(c.expr), f.createBreakStatement()));
+    }
+    inBody.push(this.body(s.statement));
+    const firstDecl = f.createVariableDeclaration(first, undefined, undefined, f.createTrue());
+    let head: ts.ForInitializer;
+    if (init && ts.isVariableDeclarationList(init) && init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+      const flags = init.flags & ts.NodeFlags.Const ? ts.NodeFlags.Let : init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const);
+      head = f.createVariableDeclarationList([...init.declarations, firstDecl], flags);
+    } else {
+      if (init) pre.push(ts.isVariableDeclarationList(init) ? f.createVariableStatement(undefined, init) : stmt(init));
+      head = f.createVariableDeclarationList([firstDecl], ts.NodeFlags.Let);
+    }
+    return [...pre, relabel(f.createForStatement(head, undefined, undefined, block(inBody)), labels)];
+  }
+
+  private forOfStatement(s: ts.ForOfStatement, labels: ts.Identifier[]): ts.Statement[] {
+    if (s.awaitModifier) throw new UnsupportedAwait(s, "`for await` (it comes with async generators)");
+    const r = this.spiller.spill(s.expression);
+    const pre = [...r.pre];
+    if (!containsSuspension(s.statement) && !containsSuspension(s.initializer)) {
+      return [...pre, relabel(f.updateForOfStatement(s, s.awaitModifier, s.initializer, r.expr, s.statement), labels)];
+    }
+    const iter = this.spiller.tempFor(runtimeCall("iterate", [r.expr]), "iter", pre);
+    const value = this.names.temp("value");
+    const loopBody = [
+      declare("const", value, runtimeCall("step", [iter])),
+      f.createIfStatement(f.createBinaryExpression(id(value), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id("$rt"), "ITERATION_DONE")), f.createBreakStatement()),
+      ...this.bindLoopValue(s.initializer, id(value)),
+      this.body(s.statement),
+    ];
+    const loop = relabel(f.createForStatement(undefined, undefined, undefined, block(loopBody)), labels);
+    const caught = this.names.temp("caught");
+    const guarded = f.createTryStatement(
+      block([loop]),
+      f.createCatchClause(caught, block([stmt(runtimeCall("closeIteratorAfterThrow", [iter])), f.createThrowStatement(id(caught))])),
+      block([stmt(runtimeCall("closeIterator", [iter]))]),
+    );
+    return [...pre, guarded];
+  }
+
+  private forInStatement(s: ts.ForInStatement, labels: ts.Identifier[]): ts.Statement[] {
+    const r = this.spiller.spill(s.expression);
+    const pre = [...r.pre];
+    if (!containsSuspension(s.statement) && !containsSuspension(s.initializer)) {
+      return [...pre, relabel(f.updateForInStatement(s, s.initializer, r.expr, s.statement), labels)];
+    }
+    const keys = this.spiller.tempFor(runtimeCall("forInKeys", [r.expr]), "keys", pre);
+    const key = this.names.temp("key");
+    const loopBody = [
+      declare("const", key, runtimeCall("nextKey", [keys])),
+      f.createIfStatement(f.createBinaryExpression(id(key), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id("$rt"), "ITERATION_DONE")), f.createBreakStatement()),
+      ...this.bindLoopValue(s.initializer, id(key)),
+      this.body(s.statement),
+    ];
+    return [...pre, relabel(f.createForStatement(undefined, undefined, undefined, block(loopBody)), labels)];
+  }
+
+  /** The head of a for-of/for-in as a statement in the body: `const x = $value1;` or `o.x = $value1;`. */
+  private bindLoopValue(init: ts.ForInitializer, value: ts.Expression): ts.Statement[] {
+    if (ts.isVariableDeclarationList(init)) {
+      const d = init.declarations[0]!;
+      const decl = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(d.name, undefined, d.type, value)], init.flags));
+      return this.statement(decl);
+    }
+    return this.statement(stmt(assign(init, value)));
+  }
+}
+
+function isLoop(s: ts.Statement): boolean {
+  return ts.isWhileStatement(s) || ts.isDoStatement(s) || ts.isForStatement(s) || ts.isForOfStatement(s) || ts.isForInStatement(s);
+}
+
+function relabel(s: ts.Statement, labels: readonly ts.Identifier[]): ts.Statement {
+  return labels.reduceRight<ts.Statement>((inner, label) => f.createLabeledStatement(label, inner), s);
+}
+
+/** The identifiers a binding pattern declares. */
+export function bindingNames(name: ts.BindingName): ts.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  const out: ts.Identifier[] = [];
+  for (const el of name.elements) if (!ts.isOmittedExpression(el)) out.push(...bindingNames(el.name));
+  return out;
+}
+
+function declareNames(kind: "let" | "var", names: ts.Identifier[]): ts.VariableStatement {
+  const flags = kind === "let" ? ts.NodeFlags.Let : ts.NodeFlags.None;
+  return f.createVariableStatement(undefined, f.createVariableDeclarationList(names.map((n) => f.createVariableDeclaration(n.text)), flags));
+}

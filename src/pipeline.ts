@@ -1,0 +1,235 @@
+/**
+ * The phases of lowering one async function, in order. Each takes the previous one's output:
+ *
+ *   1. discover   (transform.ts)       the async functions of a file, innermost first
+ *   2. normalize  (normalize/)         awaits lifted to statement level; loops made explicit
+ *   3. analyze    (analyze/)           scopes, bindings, captures; `this`/`arguments`/`super` uses
+ *   4. build IR   (ir/build.ts)        instructions with labels; region stack for jumps and try
+ *   5. split      (ir/split.ts)        numbered states and the try table
+ *   6. layout     (layout/liveness.ts) backward liveness: fields, locals, environments
+ *   7. emit       (emit/machine.ts)    the class with `poll`, and the wrapper
+ */
+import ts from "typescript";
+import type { MachineInfo } from "./api.js";
+import { bindFunction, type Binding } from "./analyze/bindings.js";
+import { emitMachineClass } from "./emit/machine.js";
+import { Builder } from "./ir/build.js";
+import { split } from "./ir/split.js";
+import { computeLayout } from "./layout/liveness.js";
+import { FieldNames, MACHINE, NameAuthority } from "./names.js";
+import { block, declare, f, id, runtimeCall } from "./normalize/factory.js";
+import { Spiller } from "./normalize/spill.js";
+import { StatementNormalizer } from "./normalize/statements.js";
+import { functionNameOf } from "./transform.js";
+
+export type AsyncFunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
+
+export interface LowerContext {
+  sourceFile: ts.SourceFile;
+  fileName: string;
+  /** The file's name authority: machine class names are unique in the file. */
+  names: NameAuthority;
+  isStableName: (name: string) => boolean;
+  /** Machine classes of async functions nested in a concise arrow body. */
+  innerClasses: ts.Statement[];
+}
+
+export interface LoweredFunction {
+  replacement: AsyncFunctionNode;
+  classDecl: ts.ClassDeclaration;
+  info: MachineInfo;
+}
+
+export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode, ctx: LowerContext): LoweredFunction {
+  const sf = ctx.sourceFile;
+  const names = new NameAuthority(ctx.names.snapshot());
+  const start = original.pos >= 0 ? original.getStart(sf) : 0;
+  const position = sf.getLineAndCharacterOfPosition(start);
+  const displayName = describeFunction(original);
+  const className = ctx.names.machineClass(classNameBase(original));
+
+  // Parameters: simple ones go straight to the constructor; otherwise the machine binds them
+  // from the arguments in its first state, so that a throwing default rejects the promise.
+  const simple = fn.parameters.every((p) => ts.isIdentifier(p.name) && !p.initializer && (!p.dotDotDotToken || ts.isIdentifier(p.name)));
+  const argsName = "$args";
+  const machineParams: ts.Identifier[] = simple ? fn.parameters.map((p) => p.name as ts.Identifier) : [id(argsName)];
+  const prelude: ts.Statement[] = simple ? [] : bindParameters(fn.parameters, argsName);
+
+  let body: ts.Statement[];
+  if (ts.isBlock(fn.body!)) body = [...fn.body.statements];
+  else body = [f.createReturnStatement(fn.body as ts.Expression)];
+  body = [...ctx.innerClasses, ...prelude, ...body];
+
+  // 2. normalize
+  const spiller = new Spiller(names, ctx.isStableName);
+  const normalized = new StatementNormalizer(spiller, names).block(body);
+
+  // 3. analyze
+  const info = bindFunction(machineParams, normalized, fn.body!);
+  const paramBindings = machineParams.map((p) => info.refs.get(p)!);
+  fn.parameters.forEach((p, i) => {
+    if (simple && paramBindings[i]) paramBindings[i]!.type = p.type;
+  });
+
+  // 4. build IR, 5. split
+  const describe = (n: ts.Node): string => shortText(n, sf);
+  const built = new Builder(sf, info, names, describe).build(normalized, position.line + 1);
+  const body5 = split(built);
+
+  // 6. layout
+  const fieldNames = new FieldNames();
+  const localNames = new FieldNames();
+  for (const free of info.free) localNames.claim(free);
+  for (const reserved of [MACHINE.context, MACHINE.pollResult, MACHINE.caught, "$caught"]) localNames.claim(reserved);
+  const fieldSetLater = new Map<Binding, string>();
+  const layout = computeLayout(body5, info, () => names.temp("env"), (b) => {
+    const cached = fieldSetLater.get(b);
+    if (cached) return cached;
+    const name = b.name;
+    fieldSetLater.set(b, name);
+    return name;
+  });
+  // Names: fields in the machine's namespace, locals in poll's; shadowed names get `$2`.
+  for (const b of layout.fields) {
+    const h = layout.homes.get(b)!;
+    if (h.kind === "field") h.name = fieldNames.claim(b.name);
+  }
+  for (const b of layout.locals) {
+    const h = layout.homes.get(b)!;
+    if (h.kind === "local") h.name = localNames.claim(b.name);
+  }
+
+  // 7. emit
+  const isArrow = ts.isArrowFunction(fn);
+  const extras: Array<{ field: string; type: ts.TypeNode; value: ts.Expression }> = [];
+  const anyT = f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
+  if (info.usesThis) extras.push({ field: MACHINE.thisValue, type: anyT, value: f.createThis() });
+  if (info.usesArguments) extras.push({ field: MACHINE.argumentsObject, type: anyT, value: id("arguments") });
+  if (info.usesSuper) {
+    const k = id("k");
+    const v = id("v");
+    const getter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword))], undefined, undefined, f.createElementAccessExpression(f.createSuper(), k));
+    const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT), f.createParameterDeclaration(undefined, undefined, v, undefined, anyT)], undefined, undefined, f.createParenthesizedExpression(f.createAssignment(f.createElementAccessExpression(f.createSuper(), k), v)));
+    extras.push({ field: MACHINE.superAccess, type: f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "SuperAccess")), value: runtimeCall("superAccess", [getter, setter]) });
+  }
+  if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : id("undefined") });
+
+  const resultType = promiseResultType(fn.type);
+  const { classDecl, stateRows } = emitMachineClass({
+    className,
+    displayName,
+    fileName: ctx.fileName,
+    line: position.line + 1,
+    info,
+    body: body5,
+    layout,
+    tries: built.tries,
+    params: paramBindings,
+    resultType,
+    extras: extras.map(({ field, type }) => ({ field, type })),
+  });
+
+  // The wrapper keeps the function's name, parameters (for `length`) and types.
+  const wrapperParams = simple ? fn.parameters : wrapperParameters(fn.parameters);
+  const argsValue: ts.Expression = simple
+    ? id("unused")
+    : isArrow
+      ? f.createArrayLiteralExpression(wrapperParams.map((p) => (p.dotDotDotToken ? f.createSpreadElement(p.name as ts.Identifier) : (p.name as ts.Identifier))))
+      : id("arguments");
+  const ctorArgs = [...extras.map((x) => x.value), ...(simple ? fn.parameters.map((p) => p.name as ts.Identifier) : [argsValue])];
+  const call = runtimeCall("promise", [f.createNewExpression(id(className), undefined, ctorArgs)]);
+  const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
+  const wrapperBody = block([f.createReturnStatement(call)]);
+  let replacement: AsyncFunctionNode;
+  if (ts.isFunctionDeclaration(fn)) replacement = f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, wrapperParams, fn.type, wrapperBody);
+  else if (ts.isFunctionExpression(fn)) replacement = f.updateFunctionExpression(fn, modifiers as ts.Modifier[] | undefined, undefined, fn.name, fn.typeParameters, wrapperParams, fn.type, wrapperBody);
+  else if (ts.isArrowFunction(fn)) replacement = f.updateArrowFunction(fn, modifiers as ts.Modifier[] | undefined, fn.typeParameters, wrapperParams, fn.type, fn.equalsGreaterThanToken, call);
+  else replacement = f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, wrapperParams, fn.type, wrapperBody);
+
+  const machine: MachineInfo = {
+    name: displayName,
+    className,
+    kind: "async function",
+    fileName: ctx.fileName,
+    line: position.line + 1,
+    column: position.character + 1,
+    states: stateRows.map((r) => ({ id: r.id, label: r.label, line: r.line, resume: r.resume, live: r.live })),
+    fields: layout.fields.map((b) => {
+      const h = layout.homes.get(b)! as { name: string };
+      return { name: h.name, source: b.kind === "temp" || b.name.startsWith("$") ? undefined : b.name, type: b.type ? shortText(b.type, sf) : undefined };
+    }),
+    tryTable: built.tries.map((t) => {
+      const statesOf = body5.states.filter((s) => s.handlers.some((h) => h.tryId === t.id));
+      const catchState = body5.states.find((s) => s.handlers.some((h) => h.tryId === t.id && h.kind === "catch"))?.handlers.find((h) => h.tryId === t.id && h.kind === "catch");
+      const finallyState = body5.states.flatMap((s) => s.handlers).find((h) => h.tryId === t.id && h.kind === "finally");
+      return {
+        states: statesOf.map((s) => s.id),
+        catchState: catchState ? body5.stateOf.get(catchState.target) : undefined,
+        finallyState: finallyState ? body5.stateOf.get(finallyState.target) : undefined,
+      };
+    }),
+  };
+  return { replacement, classDecl, info: machine };
+}
+
+/**
+ * `async function f(a, {b} = {}, ...rest)` binds its parameters in state 0:
+ *   let a = $args[0]; let {b} = $args[1] === undefined ? {} : $args[1]; let rest = $rt.restParams($args, 2);
+ */
+function bindParameters(params: ts.NodeArray<ts.ParameterDeclaration>, argsName: string): ts.Statement[] {
+  return params.map((p, i) => {
+    const arg = f.createElementAccessExpression(id(argsName), i);
+    if (p.dotDotDotToken) return declare("let", p.name, runtimeCall("restParams", [id(argsName), f.createNumericLiteral(i)]));
+    const value = p.initializer
+      ? f.createConditionalExpression(f.createBinaryExpression(arg, ts.SyntaxKind.EqualsEqualsEqualsToken, id("undefined")), undefined, p.initializer, undefined, f.createElementAccessExpression(id(argsName), i))
+      : arg;
+    const d = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(p.name, undefined, p.type, value)], ts.NodeFlags.Let));
+    return d;
+  });
+}
+
+/** Parameters of a wrapper whose machine binds them itself: same count and `length`, no work done. */
+function wrapperParameters(params: ts.NodeArray<ts.ParameterDeclaration>): ts.ParameterDeclaration[] {
+  return params.map((p, i) => {
+    const name = ts.isIdentifier(p.name) ? p.name.text : `$param${i + 1}`;
+    const init = p.initializer ? f.createNonNullExpression(id("undefined")) : undefined;
+    return f.createParameterDeclaration(undefined, p.dotDotDotToken, name, p.questionToken, p.type, init);
+  });
+}
+
+function promiseResultType(type: ts.TypeNode | undefined): ts.TypeNode | undefined {
+  if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === "Promise" && type.typeArguments?.length === 1) return type.typeArguments[0];
+  return undefined;
+}
+
+function classNameBase(node: AsyncFunctionNode): string {
+  const own = functionNameOf(node) ?? "anonymous";
+  const parent = (node as ts.Node).parent;
+  if (ts.isMethodDeclaration(node) && parent && ts.isClassLike(parent) && parent.name) return `${parent.name.text}$${own}`;
+  return own;
+}
+
+function describeFunction(node: AsyncFunctionNode): string {
+  const name = functionNameOf(node);
+  const parent = (node as ts.Node).parent;
+  if (ts.isMethodDeclaration(node)) {
+    const owner = parent && ts.isClassLike(parent) && parent.name ? `${parent.name.text}.` : "";
+    return `async ${owner}${name ?? "[computed]"}()`;
+  }
+  if (ts.isArrowFunction(node)) return name ? `async arrow ${name}` : "async arrow function";
+  return name ? `async function ${name}` : "async function";
+}
+
+const printer = ts.createPrinter({ removeComments: true });
+
+/** A short one-line rendering of a node for comments and legends. */
+export function shortText(node: ts.Node, sf: ts.SourceFile): string {
+  let text: string;
+  try {
+    text = node.pos >= 0 && node.end <= sf.text.length && (node as { parent?: ts.Node }).parent ? node.getText(sf) : printer.printNode(ts.EmitHint.Unspecified, node, sf);
+  } catch {
+    text = printer.printNode(ts.EmitHint.Unspecified, node, sf);
+  }
+  text = text.replace(/\s+/g, " ").replace(/\*\//g, "* /");
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}

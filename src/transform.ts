@@ -1,0 +1,180 @@
+/**
+ * The transformer: finds every async function (discover), lowers each through the pipeline, puts
+ * the machine class at the top of the innermost statement list around the function (so that it
+ * sees the same variables) and leaves a wrapper where the function was. The same factory serves
+ * `lower()`, the CLI and the ts-patch plugin.
+ *
+ * Nested async functions are lowered first (post-order): an outer machine then sees an inner one's
+ * wrapper and class as ordinary code.
+ */
+import ts from "typescript";
+import type { Diagnostic, MachineInfo } from "./api.js";
+import { identifiersIn, NameAuthority } from "./names.js";
+import { f } from "./normalize/factory.js";
+import { lowerFunction, type AsyncFunctionNode } from "./pipeline.js";
+import { UnsupportedAwait } from "./normalize/spill.js";
+
+export interface TransformReport {
+  machines: MachineInfo[];
+  diagnostics: Diagnostic[];
+}
+
+export interface TransformOptions {
+  fileName: string;
+  functionName?: string;
+}
+
+export function isLowerableAsync(node: ts.Node): boolean {
+  if (!(ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node))) return false;
+  if (!node.body || node.asteriskToken) return false;
+  return (ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Async) !== 0 || !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+}
+
+export function unawaitTransformer(options: TransformOptions, report: TransformReport): ts.TransformerFactory<ts.SourceFile> {
+  return (context) => (sourceFile) => {
+    const names = new NameAuthority(identifiersIn(sourceFile));
+    const assigned = assignedNames(sourceFile);
+    const isStableName = (name: string): boolean => !assigned.has(name);
+    /** Classes waiting to be placed at the top of the statement list being visited. */
+    const frames: ts.Statement[][] = [];
+
+    const placeIn = (statements: readonly ts.Statement[], classes: ts.Statement[]): ts.Statement[] => {
+      if (classes.length === 0) return [...statements];
+      let at = 0;
+      while (at < statements.length && (isPrologue(statements[at]!) || ts.isImportDeclaration(statements[at]!) || ts.isImportEqualsDeclaration(statements[at]!))) at++;
+      return [...statements.slice(0, at), ...classes, ...statements.slice(at)];
+    };
+
+    const withFrame = <T>(fn: () => T): { result: T; classes: ts.Statement[] } => {
+      frames.push([]);
+      const result = fn();
+      return { result, classes: frames.pop()! };
+    };
+
+    const visitStatementList = (list: ts.NodeArray<ts.Statement>): ts.Statement[] => {
+      const { result, classes } = withFrame(() => ts.visitNodes(list, visit, ts.isStatement));
+      return placeIn(result, classes);
+    };
+
+    /** A statement in a position that is not a list (loop body, if branch): becomes a block if it needs one. */
+    const visitEmbedded = (s: ts.Statement): ts.Statement => {
+      const { result, classes } = withFrame(() => ts.visitNode(s, visit, ts.isStatement)!);
+      if (classes.length === 0) return result;
+      return f.createBlock(placeIn(ts.isBlock(result) ? result.statements : [result], classes), true);
+    };
+
+    const visit = (nodeIn: ts.Node): ts.VisitResult<ts.Node> => {
+      const node = nodeIn;
+      if (ts.isBlock(node)) return f.updateBlock(node, visitStatementList(node.statements));
+      if (ts.isCaseClause(node)) return f.updateCaseClause(node, ts.visitNode(node.expression, visit, ts.isExpression)!, visitStatementList(node.statements));
+      if (ts.isDefaultClause(node)) return f.updateDefaultClause(node, visitStatementList(node.statements));
+      if (ts.isModuleBlock(node)) return f.updateModuleBlock(node, visitStatementList(node.statements));
+      if (ts.isIterationStatement(node, false) || ts.isIfStatement(node) || ts.isLabeledStatement(node) || ts.isWithStatement(node)) {
+        return ts.visitEachChild(node, (c) => (ts.isStatement(c) && !ts.isBlock(c) ? visitEmbedded(c) : visit(c)), context);
+      }
+      if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && containsAsyncFunction(node.body) && !isLowerableAsync(node)) {
+        const { result, classes } = withFrame(() => ts.visitNode(node.body, visit, ts.isConciseBody)!);
+        const body = classes.length ? f.createBlock([...classes, f.createReturnStatement(result as ts.Expression)], true) : result;
+        return f.updateArrowFunction(node, node.modifiers, node.typeParameters, node.parameters, node.type, node.equalsGreaterThanToken, body);
+      }
+      if (isLowerableAsync(node)) {
+        const node = nodeIn as AsyncFunctionNode;
+        if (options.functionName !== undefined && functionNameOf(node) !== options.functionName) return ts.visitEachChild(node, visit, context);
+        // Inner functions first.
+        let inner: AsyncFunctionNode;
+        let innerClasses: ts.Statement[] = [];
+        if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) {
+          const r = withFrame(() => ts.visitNode(node.body, visit, ts.isConciseBody)!);
+          inner = f.updateArrowFunction(node, node.modifiers, node.typeParameters, node.parameters, node.type, node.equalsGreaterThanToken, r.result);
+          innerClasses = r.classes;
+        } else {
+          inner = ts.visitEachChild(node, visit, context) as AsyncFunctionNode;
+        }
+        try {
+          const lowered = lowerFunction(inner, node, { sourceFile, fileName: options.fileName, names, isStableName, innerClasses });
+          report.machines.push(lowered.info);
+          const frame = frames[frames.length - 1];
+          if (frame) frame.push(lowered.classDecl);
+          else throw new Error("internal: no statement list to place the machine in");
+          return lowered.replacement;
+        } catch (e) {
+          if (e instanceof UnsupportedAwait) {
+            report.diagnostics.push(diagnosticAt(sourceFile, options.fileName, e.node.pos >= 0 ? e.node : node, "UA2001", e.message, "error"));
+            return inner;
+          }
+          throw e;
+        }
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+
+    const { result, classes } = withFrame(() => ts.visitNodes(sourceFile.statements, visit, ts.isStatement));
+    return f.updateSourceFile(sourceFile, placeIn(result, classes));
+  };
+}
+
+function isPrologue(s: ts.Statement): boolean {
+  return ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression);
+}
+
+function containsAsyncFunction(node: ts.Node): boolean {
+  if (isLowerableAsync(node)) return true;
+  return ts.forEachChild(node, (c) => (containsAsyncFunction(c) ? true : undefined)) ?? false;
+}
+
+/** Names that some code in the file assigns to: reading them before and after an await may differ. */
+function assignedNames(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>(["arguments", "undefined"]);
+  const target = (e: ts.Node): void => {
+    if (ts.isIdentifier(e)) out.add(e.text);
+    else if (ts.isParenthesizedExpression(e)) target(e.expression);
+    else if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) ts.forEachChild(e, target);
+    else if (ts.isPropertyAssignment(e)) target(e.initializer);
+    else if (ts.isShorthandPropertyAssignment(e)) out.add(e.name.text);
+    else if (ts.isSpreadElement(e) || ts.isSpreadAssignment(e)) target(e.expression);
+    else if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) target(e.left);
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) target(n.left);
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) target(n.operand);
+    if ((ts.isForInStatement(n) || ts.isForOfStatement(n)) && !ts.isVariableDeclarationList(n.initializer)) target(n.initializer);
+    if (ts.isVariableDeclarationList(n) && !(n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
+      // `var` may be declared (and so assigned) several times, or read before its initialiser runs.
+      for (const d of n.declarations) forEachName(d.name, (x) => out.add(x));
+    }
+    if (ts.isVariableDeclarationList(n) && n.flags & ts.NodeFlags.Let) {
+      for (const d of n.declarations) if (!d.initializer) forEachName(d.name, (x) => out.add(x));
+    }
+    if (ts.isFunctionDeclaration(n) && n.name) out.add(n.name.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+function forEachName(name: ts.BindingName, fn: (n: string) => void): void {
+  if (ts.isIdentifier(name)) return fn(name.text);
+  for (const el of name.elements) if (!ts.isOmittedExpression(el)) forEachName(el.name, fn);
+}
+
+export function functionNameOf(node: AsyncFunctionNode): string | undefined {
+  if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && node.name) return node.name.text;
+  if (ts.isMethodDeclaration(node)) {
+    const n = node.name;
+    if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n)) return n.text.replace(/^#/, "");
+    return undefined;
+  }
+  const parent = (node as ts.Node).parent as ts.Node | undefined;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && ts.isPropertyAssignment(parent) && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name))) return parent.name.text;
+  if (parent && ts.isPropertyDeclaration(parent) && (ts.isIdentifier(parent.name) || ts.isPrivateIdentifier(parent.name))) return parent.name.text.replace(/^#/, "");
+  if (parent && ts.isBinaryExpression(parent) && ts.isIdentifier(parent.left)) return parent.left.text;
+  return undefined;
+}
+
+export function diagnosticAt(sf: ts.SourceFile, fileName: string, node: ts.Node, code: string, message: string, severity: "error" | "warning"): Diagnostic {
+  const start = node.pos >= 0 ? node.getStart(sf) : 0;
+  const { line, character } = sf.getLineAndCharacterOfPosition(start);
+  const length = node.pos >= 0 ? node.getEnd() - start : 0;
+  return { severity, code, message, fileName, line: line + 1, column: character + 1, start, length };
+}

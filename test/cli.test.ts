@@ -1,0 +1,266 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = join(root, "dist/cli/unawait.js");
+const exampleTotal = readFileSync(join(root, "fixtures/basics/example-total.ts"), "utf8");
+const exampleTotalLog = "load a\nload c\nsync end\nload b\nload a\nload b\nfirst 3\nsecond 6\n";
+let work: string;
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would, in the scratch directory. */
+function unawait(args: string[], input?: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: work });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? "");
+  });
+}
+
+/** Writes a file into the scratch directory and returns its name (relative to it). */
+function file(name: string, text: string): string {
+  writeFileSync(join(work, name), text);
+  return name;
+}
+
+/** Builds dist/ when it is missing or older than a source file, so the tests never run stale code. */
+function ensureBuilt(): void {
+  const newestSource = ["cli", "src"]
+    .flatMap((dir) => readdirSync(join(root, dir), { recursive: true, encoding: "utf8" }).map((entry) => join(root, dir, entry)))
+    .filter((path) => path.endsWith(".ts"))
+    .reduce((newest, path) => Math.max(newest, statSync(path).mtimeMs), 0);
+  let built = 0;
+  try {
+    built = statSync(bin).mtimeMs;
+  } catch {
+    // not built yet
+  }
+  if (built >= newestSource) return;
+  const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", root], { encoding: "utf8" });
+  if (tsc.status !== 0) throw new Error(`tsc -p . failed:\n${tsc.stdout}${tsc.stderr}`);
+}
+
+beforeAll(() => {
+  ensureBuilt();
+  work = mkdtempSync(join(tmpdir(), "unawait-cli-test-"));
+}, 120_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("unawait --help and --version", () => {
+  it("--help documents every command and option and exits 0", async () => {
+    const { code, stdout, stderr } = await unawait(["--help"]);
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    for (const word of ["unawait FILE", "lower FILE|-", "run FILE", "-- ARGS", "check FILE", "--js", "--runtime import|inline", "-o, --out OUT", "--function NAME", "--mode promise|future", "--diff", "-h, --help", "--version", "Exit codes"]) {
+      expect(stdout).toContain(word);
+    }
+  });
+
+  it("-h is --help, even after a command", async () => {
+    const help = await unawait(["--help"]);
+    expect(await unawait(["-h"])).toEqual(help);
+    expect(await unawait(["run", "x.ts", "-h"])).toEqual(help);
+  });
+
+  it("--version prints the package version", async () => {
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    expect(await unawait(["--version"])).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+  });
+});
+
+describe("usage errors: one plain sentence, exit 2", () => {
+  it.each([
+    ["no arguments", [], "unawait: no input file given (see unawait --help)"],
+    ["an unknown option", ["--fast", "a.ts"], "unawait: unknown option --fast (see unawait --help)"],
+    ["a missing file", ["missing.ts"], "unawait: cannot read missing.ts: no such file or directory (see unawait --help)"],
+    ["a directory", ["lower", "."], "unawait: cannot read .: it is a directory (see unawait --help)"],
+    ["a bad --mode", ["--mode", "lazy", "a.ts"], "unawait: --mode must be promise or future, not 'lazy' (see unawait --help)"],
+    ["a bad --runtime", ["lower", "a.ts", "--runtime=bundled"], "unawait: --runtime must be import or inline, not 'bundled' (see unawait --help)"],
+    ["-o without a value", ["a.ts", "-o"], "unawait: option -o (--out) needs a value (see unawait --help)"],
+    ["-o followed by an option", ["a.ts", "-o", "--js"], "unawait: option -o (--out) needs a value (see unawait --help)"],
+    ["a value for a flag", ["a.ts", "--js=yes"], "unawait: option --js takes no value (see unawait --help)"],
+    ["an option of another command", ["run", "a.ts", "--js"], "unawait: option --js does not apply to 'run' (see unawait --help)"],
+    ["a second file", ["check", "a.ts", "b.ts"], "unawait: unexpected argument 'b.ts' (see unawait --help)"],
+    ["program arguments without --", ["run", "a.ts", "x"], "unawait: unexpected argument 'x'; to pass arguments to the program, put them after -- (see unawait --help)"],
+    ["a command without its FILE", ["check"], "unawait: 'check' needs a FILE (see unawait --help)"],
+    ["run from stdin", ["run", "-"], "unawait: 'run' cannot read the program from stdin (the program gets the stdin); give a FILE (see unawait --help)"],
+  ])("%s", async (_name, args, message) => {
+    file("a.ts", "export {};\n");
+    expect(await unawait(args)).toEqual({ code: 2, stdout: "", stderr: `${message}\n` });
+  });
+});
+
+describe("unawait FILE and unawait lower", () => {
+  it("prints the lowered TypeScript formatted with prettier", async () => {
+    const name = file("plain.ts", "const   x:number=1\nconsole.log( x )\n");
+    expect(await unawait([name])).toEqual({ code: 0, stdout: "const x: number = 1;\nconsole.log(x);\n", stderr: "" });
+  });
+
+  it("lower - reads the source from stdin", async () => {
+    expect(await unawait(["lower", "-"], "let  y = 2\n")).toEqual({ code: 0, stdout: "let y = 2;\n", stderr: "" });
+  });
+
+  it("-o writes the output to a file (replacing it) and leaves no temporary file", async () => {
+    mkdirSync(join(work, "out"), { recursive: true });
+    const name = file("out/source.ts", "const   z = 3\n");
+    file("out/lowered.ts", "old contents\n");
+    expect(await unawait(["lower", name, "-o", "out/lowered.ts"])).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(readFileSync(join(work, "out/lowered.ts"), "utf8")).toBe("const z = 3;\n");
+    expect(readdirSync(join(work, "out")).sort()).toEqual(["lowered.ts", "source.ts"]);
+  });
+
+  it("-o into a directory that does not exist is a usage error", async () => {
+    const name = file("b.ts", "export {};\n");
+    const { code, stderr } = await unawait([name, "-o", "no/such/dir/b.lowered.ts"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe("unawait: cannot write no/such/dir/b.lowered.ts: no such file or directory (see unawait --help)\n");
+  });
+
+  it("--diff prints a unified diff from the source to the lowered code", async () => {
+    const name = file("diffme.ts", "const   x = 1\n");
+    const { code, stdout } = await unawait([name, "--diff"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe("--- diffme.ts\n+++ diffme.lowered.ts\n@@ -1,1 +1,1 @@\n-const   x = 1\n+const x = 1;\n");
+  });
+
+  it("--diff with --js names the lowered side .js", async () => {
+    const name = file("diffjs.ts", "export {};\n");
+    const { stdout } = await unawait(["lower", name, "--js", "--diff"]);
+    expect(stdout).toMatch(/^--- diffjs\.ts\n\+\+\+ diffjs\.lowered\.js\n/);
+  });
+});
+
+describe("unawait run", () => {
+  it("passes arguments after --, stdin and stdout through, and exits with the program's exit code", async () => {
+    const name = file(
+      "echo.ts",
+      `const args: string[] = process.argv.slice(2);\nprocess.stdin.on("data", (d) => console.log(args.join(" "), "|", String(d).trim()));\nprocess.exitCode = 7;\n`,
+    );
+    expect(await unawait(["run", name, "--", "a", "--mode", "b"], "from stdin\n")).toEqual({ code: 7, stdout: "a --mode b | from stdin\n", stderr: "" });
+  });
+
+  it("runs the DESIGN.md example", async () => {
+    const name = file("total.ts", exampleTotal);
+    expect(await unawait(["run", name, "--mode", "promise"])).toEqual({ code: 0, stdout: exampleTotalLog, stderr: "" });
+  });
+
+  it("lets an uncaught error print Node's report to stderr and exit 1", async () => {
+    const name = file("crash.ts", `async function main() { throw new RangeError("out of range"); }\nmain();\n`);
+    const { code, stdout, stderr } = await unawait(["run", name]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("RangeError: out of range");
+    expect(stderr).not.toContain("internal error");
+  });
+});
+
+describe("unawait check", () => {
+  it("reports same output for the DESIGN.md example and exits 0", async () => {
+    const name = file("total.ts", exampleTotal);
+    expect(await unawait(["check", name])).toEqual({ code: 0, stdout: "same output\n", stderr: "" });
+  });
+
+  it("shows differing output as a diff and exits 1", async () => {
+    const name = file("random.ts", `console.log("same line");\nconsole.log(Math.random());\n`);
+    const { code, stdout } = await unawait(["check", name]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^stdout differs:\n--- native\n\+\+\+ lowered\n@@ -1,2 \+1,2 @@\n same line\n-0\.\d+\n\+0\.\d+\n$/);
+  });
+});
+
+// These need the real lower(); against the stub (which returns its input) they fail.
+describe("needs real lower()", () => {
+  it("unawait FILE prints a state-machine class with a poll method for each async function", async () => {
+    const name = file("total.ts", exampleTotal);
+    const { code, stdout, stderr } = await unawait([name]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout).toMatch(/class total\$Future/);
+    expect(stdout).toMatch(/class load\$Future/);
+    expect(stdout).toContain("poll(");
+    expect(stdout).not.toContain("async function total");
+  });
+
+  it("--function NAME lowers only that function", async () => {
+    const name = file("total.ts", exampleTotal);
+    const { stdout } = await unawait([name, "--function", "total"]);
+    expect(stdout).toMatch(/class total\$Future/);
+    expect(stdout).not.toMatch(/class load\$Future/);
+  });
+
+  it("--mode future prints different code from promise mode", async () => {
+    const name = file("total.ts", exampleTotal);
+    const [promise, future] = await Promise.all([unawait([name]), unawait([name, "--mode", "future"])]);
+    expect(future.code).toBe(0);
+    expect(future.stdout).not.toBe(promise.stdout);
+  });
+
+  it("lower --js --runtime inline -o writes a standalone script that runs like the original", async () => {
+    const name = file("total.ts", exampleTotal);
+    expect(await unawait(["lower", name, "--js", "--runtime", "inline", "-o", "total.cjs"])).toEqual({ code: 0, stdout: "", stderr: "" });
+    const lowered = readFileSync(join(work, "total.cjs"), "utf8");
+    expect(lowered).not.toMatch(/\bunawait\/runtime\b/);
+    const run = spawnSync(process.execPath, ["total.cjs"], { cwd: work, encoding: "utf8" });
+    expect(run.stdout).toBe(exampleTotalLog);
+  });
+
+  it("--diff shows the async function replaced by its machine", async () => {
+    const name = file("total.ts", exampleTotal);
+    const { stdout } = await unawait([name, "--diff"]);
+    expect(stdout).toMatch(/^-async function total\(/m);
+    expect(stdout).toMatch(/^\+class total\$Future/m);
+  });
+
+  it("an error diagnostic prints file:line:col with a code frame, exits 1, and writes nothing", async () => {
+    const name = file("with.ts", `const o = { x: 1 };\nasync function f() {\n  with (o) { await x; }\n}\nf();\n`);
+    file("with.lowered.ts", "untouched\n");
+    const { code, stdout, stderr } = await unawait([name, "-o", "with.lowered.ts"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^with\.ts:3:3: error UA\d+: .+\n  2 \| async function f\(\) \{\n> 3 \|   with \(o\) \{ await x; \}\n    \|   \^~~~\n$/);
+    expect(readFileSync(join(work, "with.lowered.ts"), "utf8")).toBe("untouched\n");
+    expect(readdirSync(work).filter((entry) => entry.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("a syntax error is a diagnostic, not a stack trace", async () => {
+    const name = file("broken.ts", "async function f() {\n  await ;\n");
+    const { code, stdout, stderr } = await unawait([name]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^broken\.ts:\d+:\d+: error UA\d+: /);
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("check and run stop on error diagnostics", async () => {
+    const name = file("with.ts", `const o = { x: 1 };\nasync function f() {\n  with (o) { await x; }\n}\nf();\n`);
+    for (const command of ["check", "run"]) {
+      const { code, stdout, stderr } = await unawait([command, name]);
+      expect({ command, code, stdout }).toEqual({ command, code: 1, stdout: "" });
+      expect(stderr).toMatch(/^with\.ts:3:3: error UA\d+: /);
+    }
+  });
+
+  it("warnings print but do not fail: a future created and never awaited (future mode)", async () => {
+    const name = file("dropped.ts", `async function work() { console.log("never runs"); }\nwork();\nconsole.log("done");\n`);
+    const { code, stdout, stderr } = await unawait([name, "--mode", "future"]);
+    expect(code).toBe(0);
+    expect(stdout).not.toBe("");
+    expect(stderr).toMatch(/^dropped\.ts:2:1: warning UA\d+: /);
+  });
+});
