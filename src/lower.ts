@@ -43,8 +43,23 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
 /** Puts the runtime in reach of the generated code, after any directive prologue. */
 function linkRuntime(code: string, how: "import" | "inline", isModule: boolean): string {
   const link = how === "inline" ? inlineRuntime() : isModule ? `import * as $rt from "unawait/runtime";\n` : `const $rt = require("unawait/runtime");\n`;
-  const prologue = /^(\s*(?:(?:"[^"]*"|'[^']*');?[ \t]*\n))*/.exec(code)?.[0] ?? "";
-  return prologue + link + code.slice(prologue.length);
+  const at = prologueEnd(code);
+  return code.slice(0, at) + (at > 0 && !code.slice(0, at).endsWith("\n") ? "\n" : "") + link + code.slice(at);
+}
+
+/** Where the directive prologue ("use strict") and the comments around it end. */
+function prologueEnd(code: string): number {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, code);
+  let end = 0;
+  for (;;) {
+    const token = scanner.scan();
+    if (token !== ts.SyntaxKind.StringLiteral) return end;
+    const next = scanner.scan();
+    if (next === ts.SyntaxKind.SemicolonToken) end = scanner.getTokenEnd();
+    else if (scanner.hasPrecedingLineBreak() || next === ts.SyntaxKind.EndOfFileToken) end = scanner.getTokenStart();
+    else return end;
+    if (next !== ts.SyntaxKind.SemicolonToken) return end;
+  }
 }
 
 function scriptKindOf(fileName: string): ts.ScriptKind {

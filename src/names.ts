@@ -16,7 +16,6 @@ export const MACHINE = {
   awaitee: "$awaitee",
   poll: "poll",
   thisValue: "$this",
-  args: "$args",
   argumentsObject: "$arguments",
   superAccess: "$super",
   newTarget: "$newTarget",

@@ -16,7 +16,7 @@ import { emitMachineClass } from "./emit/machine.js";
 import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
 import { computeLayout } from "./layout/liveness.js";
-import { FieldNames, MACHINE, NameAuthority } from "./names.js";
+import { FieldNames, identifiersIn, MACHINE, NameAuthority } from "./names.js";
 import { block, declare, f, id, runtimeCall } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
 import { StatementNormalizer } from "./normalize/statements.js";
@@ -32,11 +32,15 @@ export interface LowerContext {
   isStableName: (name: string) => boolean;
   /** Machine classes of async functions nested in a concise arrow body. */
   innerClasses: ts.Statement[];
+  /** Set when the machine is a static private field of this class (its body uses private names). */
+  ownerClass?: string;
 }
 
 export interface LoweredFunction {
   replacement: AsyncFunctionNode;
   classDecl: ts.ClassDeclaration;
+  /** Statements to place after the class (the sloppy-mode poll). */
+  after: ts.Statement[];
   info: MachineInfo;
 }
 
@@ -50,10 +54,14 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
 
   // Parameters: simple ones go straight to the constructor; otherwise the machine binds them
   // from the arguments in its first state, so that a throwing default rejects the promise.
-  const simple = fn.parameters.every((p) => ts.isIdentifier(p.name) && !p.initializer && (!p.dotDotDotToken || ts.isIdentifier(p.name)));
+  // A `this` parameter is a TypeScript annotation, not a parameter.
+  const parameters = f.createNodeArray(fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this")));
+  const simple = parameters.every((p) => ts.isIdentifier(p.name) && !p.initializer && (!p.dotDotDotToken || ts.isIdentifier(p.name)));
   const argsName = "$args";
-  const machineParams: ts.Identifier[] = simple ? fn.parameters.map((p) => p.name as ts.Identifier) : [id(argsName)];
-  const prelude: ts.Statement[] = simple ? [] : bindParameters(fn.parameters, argsName);
+  // A named function expression can call itself by name; that name is bound only inside it.
+  const selfName = ts.isFunctionExpression(fn) && fn.name && identifiersIn(fn.body!).has(fn.name.text) ? fn.name : undefined;
+  const machineParams: ts.Identifier[] = [...(selfName ? [id(selfName.text)] : []), ...(simple ? parameters.map((p) => p.name as ts.Identifier) : [id(argsName)])];
+  const prelude: ts.Statement[] = simple ? [] : bindParameters(parameters, argsName);
 
   let body: ts.Statement[];
   if (ts.isBlock(fn.body!)) body = [...fn.body.statements];
@@ -67,8 +75,9 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   // 3. analyze
   const info = bindFunction(machineParams, normalized, fn.body!);
   const paramBindings = machineParams.map((p) => info.refs.get(p)!);
-  fn.parameters.forEach((p, i) => {
-    if (simple && paramBindings[i]) paramBindings[i]!.type = p.type;
+  parameters.forEach((p, i) => {
+    const b = paramBindings[i + (selfName ? 1 : 0)];
+    if (simple && b) b.type = p.type;
   });
 
   // 4. build IR, 5. split
@@ -115,7 +124,8 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : id("undefined") });
 
   const resultType = promiseResultType(fn.type);
-  const { classDecl, stateRows } = emitMachineClass({
+  const { classDecl, sloppyPoll, stateRows } = emitMachineClass({
+    sloppy: !ctx.ownerClass && !isStrict(original, sf),
     className,
     displayName,
     fileName: ctx.fileName,
@@ -130,14 +140,16 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   });
 
   // The wrapper keeps the function's name, parameters (for `length`) and types.
-  const wrapperParams = simple ? fn.parameters : wrapperParameters(fn.parameters);
+  const thisParam = fn.parameters.filter((p) => !parameters.includes(p));
+  const wrapperParams = simple ? fn.parameters : [...thisParam, ...wrapperParameters(parameters)];
   const argsValue: ts.Expression = simple
     ? id("unused")
     : isArrow
-      ? f.createArrayLiteralExpression(wrapperParams.map((p) => (p.dotDotDotToken ? f.createSpreadElement(p.name as ts.Identifier) : (p.name as ts.Identifier))))
+      ? f.createArrayLiteralExpression(wrapperParams.filter((p) => !thisParam.includes(p)).map((p) => (p.dotDotDotToken ? f.createSpreadElement(p.name as ts.Identifier) : (p.name as ts.Identifier))))
       : id("arguments");
-  const ctorArgs = [...extras.map((x) => x.value), ...(simple ? fn.parameters.map((p) => p.name as ts.Identifier) : [argsValue])];
-  const call = runtimeCall("promise", [f.createNewExpression(id(className), undefined, ctorArgs)]);
+  const ctorArgs = [...extras.map((x) => x.value), ...(selfName ? [id(selfName.text)] : []), ...(simple ? parameters.map((p) => p.name as ts.Identifier) : [argsValue])];
+  const classRef = ctx.ownerClass ? f.createPropertyAccessExpression(id(ctx.ownerClass), f.createPrivateIdentifier(`#${className}`)) : id(className);
+  const call = runtimeCall("promise", [f.createNewExpression(classRef, undefined, ctorArgs)]);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
   const wrapperBody = block([f.createReturnStatement(call)]);
   let replacement: AsyncFunctionNode;
@@ -169,7 +181,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
       };
     }),
   };
-  return { replacement, classDecl, info: machine };
+  return { replacement, classDecl, after: sloppyPoll ? [sloppyPoll] : [], info: machine };
 }
 
 /**
@@ -195,6 +207,22 @@ function wrapperParameters(params: ts.NodeArray<ts.ParameterDeclaration>): ts.Pa
     const init = p.initializer ? f.createNonNullExpression(id("undefined")) : undefined;
     return f.createParameterDeclaration(undefined, p.dotDotDotToken, name, p.questionToken, p.type, init);
   });
+}
+
+/** Is the function strict-mode code? (A module, a class body, or a "use strict" on the way up.) */
+function isStrict(node: ts.Node, sf: ts.SourceFile): boolean {
+  if (ts.isExternalModule(sf)) return true;
+  for (let n: ts.Node | undefined = node; n; n = n.parent) {
+    if (ts.isClassLike(n)) return true;
+    const body = ts.isSourceFile(n) ? n : ts.isFunctionLike(n) ? (n as { body?: ts.Node }).body : undefined;
+    if (body && (ts.isBlock(body) || ts.isSourceFile(body))) {
+      for (const s of body.statements) {
+        if (!ts.isExpressionStatement(s) || !ts.isStringLiteral(s.expression)) break;
+        if (s.expression.text === "use strict") return true;
+      }
+    }
+  }
+  return false;
 }
 
 function promiseResultType(type: ts.TypeNode | undefined): ts.TypeNode | undefined {

@@ -37,6 +37,11 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
     const isStableName = (name: string): boolean => !assigned.has(name);
     /** Classes waiting to be placed at the top of the statement list being visited. */
     const frames: ts.Statement[][] = [];
+    /**
+     * Classes being visited. A machine whose body uses private names (`this.#x`) must be written
+     * inside the class body: it becomes a static private field, `static #m$Future = class ...`.
+     */
+    const classFrames: Array<{ name: string | undefined; depth: number; members: ts.ClassElement[] }> = [];
 
     const placeIn = (statements: readonly ts.Statement[], classes: ts.Statement[]): ts.Statement[] => {
       if (classes.length === 0) return [...statements];
@@ -91,11 +96,23 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
           inner = ts.visitEachChild(node, visit, context) as AsyncFunctionNode;
         }
         try {
-          const lowered = lowerFunction(inner, node, { sourceFile, fileName: options.fileName, names, isStableName, innerClasses });
+          const owner = classFrames[classFrames.length - 1];
+          const inClass = owner && owner.depth === frames.length && usesPrivateNames(inner) ? owner : undefined;
+          if (inClass && inClass.name === undefined) {
+            throw new UnsupportedAwait(node, "an async method that uses private names in an anonymous class (give the class a name)");
+          }
+          const lowered = lowerFunction(inner, node, { sourceFile, fileName: options.fileName, names, isStableName, innerClasses, ownerClass: inClass?.name });
           report.machines.push(lowered.info);
-          const frame = frames[frames.length - 1];
-          if (frame) frame.push(lowered.classDecl);
-          else throw new Error("internal: no statement list to place the machine in");
+          if (inClass) {
+            const c = lowered.classDecl;
+            const expr = f.createClassExpression(undefined, c.name, c.typeParameters, c.heritageClauses, c.members);
+            ts.moveSyntheticComments(expr, c);
+            inClass.members.push(f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.StaticKeyword)], f.createPrivateIdentifier(`#${c.name!.text}`), undefined, undefined, expr));
+          } else {
+            const frame = frames[frames.length - 1];
+            if (frame) frame.push(lowered.classDecl, ...lowered.after);
+            else throw new Error("internal: no statement list to place the machine in");
+          }
           return lowered.replacement;
         } catch (e) {
           if (e instanceof UnsupportedAwait) {
@@ -105,12 +122,28 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
           throw e;
         }
       }
+      if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+        const frame = { name: node.name?.text, depth: frames.length, members: [] as ts.ClassElement[] };
+        classFrames.push(frame);
+        const visited = ts.visitEachChild(node, visit, context);
+        classFrames.pop();
+        if (frame.members.length === 0) return visited;
+        const members = [...frame.members, ...visited.members];
+        return ts.isClassDeclaration(visited)
+          ? f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members)
+          : f.updateClassExpression(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
+      }
       return ts.visitEachChild(node, visit, context);
     };
 
     const { result, classes } = withFrame(() => ts.visitNodes(sourceFile.statements, visit, ts.isStatement));
     return f.updateSourceFile(sourceFile, placeIn(result, classes));
   };
+}
+
+function usesPrivateNames(node: ts.Node): boolean {
+  if (ts.isPrivateIdentifier(node)) return true;
+  return ts.forEachChild(node, (c) => (usesPrivateNames(c) ? true : undefined)) ?? false;
 }
 
 function isPrologue(s: ts.Statement): boolean {

@@ -11,7 +11,7 @@
 import ts from "typescript";
 import type { Binding, BindingInfo } from "../analyze/bindings.js";
 import { isFunctionBoundary } from "../analyze/suspension.js";
-import { jumpMarkers } from "../ir/build.js";
+import { jumpMarkers, machineExpressions } from "../ir/build.js";
 import type { Instr, Label, TryRecord } from "../ir/ir.js";
 import type { SplitBody, State } from "../ir/split.js";
 import { plainContext } from "../ir/visit.js";
@@ -32,6 +32,11 @@ export interface MachineParts {
   params: Binding[];
   /** Bindings of the function scope for captured params, initialised in the constructor. */
   resultType: ts.TypeNode | undefined;
+  /**
+   * The function was sloppy-mode code. Class bodies are always strict, so its `poll` is then
+   * defined outside the class (`X.prototype.poll = function (cx) { ... }`) to keep sloppy semantics.
+   */
+  sloppy: boolean;
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
 }
@@ -39,7 +44,7 @@ export interface MachineParts {
 const anyType = (): ts.TypeNode => f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
 const thisField = (name: string): ts.PropertyAccessExpression => f.createPropertyAccessExpression(f.createThis(), name);
 
-export function emitMachineClass(m: MachineParts): { classDecl: ts.ClassDeclaration; stateRows: Array<{ id: number; label: string; line: number; resume: boolean; live: string[] }> } {
+export function emitMachineClass(m: MachineParts): { classDecl: ts.ClassDeclaration; sloppyPoll?: ts.Statement; stateRows: Array<{ id: number; label: string; line: number; resume: boolean; live: string[] }> } {
   const e = new MachineEmitter(m);
   return e.emit();
 }
@@ -101,7 +106,15 @@ class MachineEmitter {
       if (t.completionField) members.push(f.createPropertyDeclaration(undefined, t.completionField, f.createToken(ts.SyntaxKind.ExclamationToken), anyType(), undefined));
     }
     members.push(this.constructorDecl());
-    members.push(this.pollMethod());
+    const poll = this.pollMethod();
+    let sloppyPoll: ts.Statement | undefined;
+    if (m.sloppy) {
+      const pollType = f.createFunctionTypeNode(undefined, poll.parameters, poll.type!);
+      members.push(f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.DeclareKeyword)], MACHINE.poll, undefined, pollType, undefined));
+      const fn = f.createFunctionExpression(undefined, undefined, MACHINE.poll, undefined, [f.createParameterDeclaration(undefined, undefined, "this", undefined, f.createTypeReferenceNode(m.className)), ...poll.parameters], poll.type, poll.body!);
+      sloppyPoll = stmt(assign(f.createPropertyAccessExpression(f.createPropertyAccessExpression(id(m.className), "prototype"), MACHINE.poll), fn));
+      ts.addSyntheticLeadingComment(sloppyPoll, ts.SyntaxKind.SingleLineCommentTrivia, " Sloppy-mode code: poll is defined outside the class body, which would make it strict.", true);
+    } else members.push(poll);
     const classDecl = f.createClassDeclaration(
       undefined,
       m.className,
@@ -110,7 +123,7 @@ class MachineEmitter {
       members,
     );
     ts.addSyntheticLeadingComment(classDecl, ts.SyntaxKind.MultiLineCommentTrivia, legend(m, rows), true);
-    return { classDecl, stateRows: rows };
+    return { classDecl, sloppyPoll, stateRows: rows };
   }
 
   private constructorDecl(): ts.ConstructorDeclaration {
@@ -348,7 +361,12 @@ class MachineEmitter {
       return b && b.machineLevel ? b : undefined;
     };
     const visit = (node: ts.Node, closure: number, ownThis: boolean): ts.Node | ts.Node[] => {
-      const recurse = (n: ts.Node, c = closure, t = ownThis): ts.Node => ts.visitEachChild(n, (x) => visit(x, c, t) as ts.VisitResult<ts.Node>, plainContext);
+      const recurse = (n: ts.Node, c = closure, t = ownThis): ts.Node => {
+        // The own name of a function or class is its name, not a reference to a binding.
+        const ownName = ts.isFunctionLike(n) || ts.isClassLike(n) ? (n as { name?: ts.Node }).name : undefined;
+        return ts.visitEachChild(n, (x) => (x === ownName ? x : (visit(x, c, t) as ts.VisitResult<ts.Node>)), plainContext);
+      };
+      if (machineExpressions.has(node)) return node;
       const marker = jumpMarkers.get(node);
       if (marker) return block(marker.flatMap((x) => this.instr(x, true, undefined, false)));
       if (ts.isIdentifier(node)) {

@@ -41,6 +41,9 @@ export interface BuiltBody {
 /** Markers standing for jumps inside statements kept whole; the emitter expands them. */
 export const jumpMarkers = new WeakMap<ts.Node, Instr[]>();
 
+/** Expressions the builder wrote in terms of the machine itself (`this.$completion1.value`): not user code to rewrite. */
+export const machineExpressions = new WeakSet<ts.Node>();
+
 export class Builder {
   private readonly instrs: Instr[] = [];
   private readonly labels: LabelInfo[] = [];
@@ -160,8 +163,8 @@ export class Builder {
 
   private ifStatement(s: ts.IfStatement, labels: string[]): void {
     this.withBreakLabel(labels, () => {
-      const end = this.newLabel(`after if (line ${this.line})`);
-      const otherwise = s.elseStatement ? this.newLabel(`else (line ${this.lineOf(s.elseStatement)})`) : end;
+      const end = this.newLabel("after if");
+      const otherwise = s.elseStatement ? this.newLabel("else") : end;
       this.emit({ op: "jumpIf", cond: s.expression, whenTrue: false, target: otherwise });
       this.statement(s.thenStatement);
       if (s.elseStatement) {
@@ -181,7 +184,7 @@ export class Builder {
 
   private whileStatement(s: ts.WhileStatement, labels: string[]): void {
     const head = this.newLabel(`loop head: while (${this.describe(s.expression)})`);
-    const exit = this.newLabel(`after while (line ${this.line})`);
+    const exit = this.newLabel("after while");
     this.mark(head);
     if (s.expression.kind !== ts.SyntaxKind.TrueKeyword) this.emit({ op: "jumpIf", cond: s.expression, whenTrue: false, target: exit });
     this.loop(labels, exit, head, () => this.statement(s.statement));
@@ -190,9 +193,9 @@ export class Builder {
   }
 
   private doStatement(s: ts.DoStatement, labels: string[]): void {
-    const body = this.newLabel(`loop body: do (line ${this.line})`);
+    const body = this.newLabel("loop body: do");
     const cond = this.newLabel(`loop condition: while (${this.describe(s.expression)})`);
-    const exit = this.newLabel(`after do (line ${this.line})`);
+    const exit = this.newLabel("after do");
     this.mark(body);
     this.loop(labels, exit, cond, () => this.statement(s.statement));
     this.mark(cond);
@@ -209,7 +212,7 @@ export class Builder {
     const headText = s.condition ? `for (…; ${this.describe(s.condition)}; …)` : "for (;;)";
     const head = this.newLabel(`loop head: ${headText}`);
     const cont = this.newLabel(`next iteration: ${headText}`);
-    const exit = this.newLabel(`after for (line ${this.line})`);
+    const exit = this.newLabel("after for");
     this.mark(head);
     if (s.condition) this.emit({ op: "jumpIf", cond: s.condition, whenTrue: false, target: exit });
     this.loop(labels, exit, cont, () => this.statement(s.statement));
@@ -221,7 +224,7 @@ export class Builder {
   }
 
   private switchStatement(s: ts.SwitchStatement, labels: string[]): void {
-    const exit = this.newLabel(`after switch (line ${this.line})`);
+    const exit = this.newLabel("after switch");
     const clauseLabels = s.caseBlock.clauses.map((c) =>
       this.newLabel(ts.isCaseClause(c) ? `case ${this.describe(c.expression)}:` : "default:", this.lineOf(c)),
     );
@@ -259,10 +262,10 @@ export class Builder {
       const tryLine = this.line;
       const catchLabel = s.catchClause ? this.newLabel(`catch${s.catchClause.variableDeclaration ? ` (${this.describe(s.catchClause.variableDeclaration.name)})` : ""}`, this.lineOf(s.catchClause)) : undefined;
       const finallyLabel = s.finallyBlock ? this.newLabel("finally", this.lineOf(s.finallyBlock)) : undefined;
-      const end = this.newLabel(`after try (line ${tryLine})`);
+      const end = this.newLabel("after try");
       const region: Region & { kind: "try" } = { kind: "try", id, part: "try", catchLabel, finallyLabel, jumpTargets: new Set(), returnsThrough: false };
       this.regions.push(region);
-      const start = this.newLabel(`try (line ${tryLine})`);
+      const start = this.newLabel("try");
       this.mark(start);
       this.block(s.tryBlock, []);
       const leave = (): void => {
@@ -288,6 +291,7 @@ export class Builder {
         this.regions.pop();
         const depth = this.regions.length;
         const valueOf = f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createThis(), completionField!), "value");
+        machineExpressions.add(valueOf);
         const returnRoute = region.returnsThrough ? this.routeReturn(depth, valueOf) : [];
         const jumpRoutes = new Map<Label, Instr[]>();
         for (const target of region.jumpTargets) jumpRoutes.set(target, this.routeJump(depth, this.depthOfTarget(target), target));

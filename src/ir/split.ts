@@ -77,6 +77,7 @@ export function split(body: BuiltBody): SplitBody {
       continue;
     }
     if (!current) throw new Error("internal: instruction before the first label");
+    if (endsState(current)) continue; // unreachable until the next label
     current.instrs.push(instr);
   }
   for (const s of states) s.fallsThrough = !endsState(s);

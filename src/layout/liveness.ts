@@ -148,6 +148,9 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
       for (const t of successors[i]!) for (const b of liveIn[t]!) out.add(b);
       const next = new Set(uses[i]);
       for (const b of out) if (!defs[i]!.has(b)) next.add(b);
+      // An exception can leave the state before any of its definitions: the handler's needs pass through.
+      const handler = states[i]!.handlers[0];
+      if (handler) for (const b of liveIn[target(handler.target)]!) next.add(b);
       if (next.size !== liveIn[i]!.size) {
         liveIn[i] = next;
         changed = true;
@@ -159,6 +162,9 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
   states.forEach((s, i) => {
     if (i === 0 || s.info.resume) for (const b of liveIn[i]!) fieldSet.add(b);
   });
+  // Environments are always fields: closures made in one poll keep them, and a closure reads the
+  // environment it was made with (a constant copy of the field), never a later one.
+  for (const env of envOf.values()) fieldSet.add(env);
   const all = [...info.machineBindings.filter((b) => !b.captured), ...envOf.values()];
   const fields = all.filter((b) => fieldSet.has(b));
   const locals = all.filter((b) => !fieldSet.has(b));

@@ -155,7 +155,7 @@ export class StatementNormalizer {
     }
     const disc = this.spiller.isStable(d.expr) ? d.expr : this.spiller.tempFor(d.expr, "discriminant", pre);
     const defaultIndex = clauses.findIndex((c) => ts.isDefaultClause(c));
-    const clause = this.spiller.tempFor(f.createNumericLiteral(defaultIndex), "clause", pre, "let");
+    const clause = this.spiller.tempFor(defaultIndex >= 0 ? f.createNumericLiteral(defaultIndex) : f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(1)), "clause", pre, "let");
     let chain: ts.Statement[] = [];
     for (let i = clauses.length - 1; i >= 0; i--) {
       const c = clauses[i]!;
