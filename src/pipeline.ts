@@ -46,7 +46,9 @@ export interface LoweredFunction {
 
 export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode, ctx: LowerContext): LoweredFunction {
   const sf = ctx.sourceFile;
-  const names = new NameAuthority(ctx.names.snapshot());
+  // Temporaries are unique in the file: a machine nested in another one's closure must not
+  // shadow the outer machine's names (its environments above all).
+  const names = ctx.names;
   const start = original.pos >= 0 ? original.getStart(sf) : 0;
   const position = sf.getLineAndCharacterOfPosition(start);
   const displayName = describeFunction(original);

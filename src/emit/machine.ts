@@ -42,7 +42,12 @@ export interface MachineParts {
 }
 
 const anyType = (): ts.TypeNode => f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
-const thisField = (name: string): ts.PropertyAccessExpression => f.createPropertyAccessExpression(f.createThis(), name);
+/** `this.name`: machinery, never rewritten as user code. */
+const thisField = (name: string): ts.PropertyAccessExpression => {
+  const e = f.createPropertyAccessExpression(f.createThis(), name);
+  machineExpressions.add(e);
+  return e;
+};
 
 export function emitMachineClass(m: MachineParts): { classDecl: ts.ClassDeclaration; sloppyPoll?: ts.Statement; stateRows: Array<{ id: number; label: string; line: number; resume: boolean; live: string[] }> } {
   const e = new MachineEmitter(m);
@@ -233,6 +238,18 @@ class MachineEmitter {
   }
 
   private instr(i: Instr, nested: boolean, s: State | undefined, last: boolean): ts.Statement[] {
+    if (i.op === "suspend" || i.op === "jumpIf" || i.op === "return" || i.op === "complete") {
+      const saved = this.pendingEnvs;
+      this.pendingEnvs = new Set();
+      const out = this.instrCode(i, nested, s, last);
+      const envs = this.pendingEnvs;
+      this.pendingEnvs = saved;
+      return this.withEnvironments(envs, out);
+    }
+    return this.instrCode(i, nested, s, last);
+  }
+
+  private instrCode(i: Instr, nested: boolean, s: State | undefined, last: boolean): ts.Statement[] {
     switch (i.op) {
       case "stmt":
         return this.statement(i.node);
@@ -332,20 +349,27 @@ class MachineEmitter {
   // ---------------------------------------------------------------------------------------------
   // Rewriting user code: bindings to their homes, this/arguments/super/new.target, jump markers
 
+  /** Environments that closures in the expressions of the current instruction capture. */
+  private pendingEnvs = new Set<Binding>();
+
   private expression(e: ts.Expression): ts.Expression {
-    return this.rewrite(e, new Set()) as ts.Expression;
+    return this.rewrite(e, this.pendingEnvs) as ts.Expression;
   }
 
-  /** A statement of the machine: rewritten, with the environments its closures capture made constant. */
-  private statement(st: ts.Statement, hoistedFrom?: ts.Node): ts.Statement[] {
-    const envs = new Set<Binding>();
-    const out = this.rewriteStatement(st, envs);
-    void hoistedFrom;
+  /** `{ const $env1 = this.$env1; ...statements }` when closures in them capture environments. */
+  private withEnvironments(envs: Set<Binding>, out: ts.Statement[]): ts.Statement[] {
     if (envs.size === 0) return out;
     const consts = [...envs].map((env) =>
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration((this.homeOf(env) as { name: string }).name, undefined, undefined, this.storage(env, false))], ts.NodeFlags.Const)),
     );
     return [block([...consts, ...out])];
+  }
+
+  /** A statement of the machine: rewritten, with the environments its closures capture made constant. */
+  private statement(st: ts.Statement, hoistedFrom?: ts.Node): ts.Statement[] {
+    const envs = new Set<Binding>();
+    void hoistedFrom;
+    return this.withEnvironments(envs, this.rewriteStatement(st, envs));
   }
 
   private rewriteStatement(st: ts.Statement, envs: Set<Binding>): ts.Statement[] {
