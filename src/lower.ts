@@ -15,6 +15,11 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
   const fileName = options.fileName ?? "input.ts";
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
   const diagnostics = [...syntaxErrors(sf, fileName), ...unsupported(sf, fileName)];
+  const mode = /^\s*\/\/\s*@unawait-mode\s+(promise|future)\b/m.exec(source)?.[1] ?? options.mode ?? "promise";
+  if (mode === "future") {
+    // Refused rather than lowered in promise mode: never code that behaves otherwise without saying so.
+    diagnostics.push({ severity: "error", code: "UA0003", message: "future mode is not built yet (issue 5); lower in promise mode", fileName, line: 1, column: 1, start: 0, length: 0 });
+  }
   if (diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics };
 
   const report: TransformReport = { machines: [], diagnostics };

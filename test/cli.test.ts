@@ -185,8 +185,7 @@ describe("unawait check", () => {
   });
 });
 
-// These need the real lower(); against the stub (which returns its input) they fail.
-describe("needs real lower()", () => {
+describe("lowering through the CLI", () => {
   it("unawait FILE prints a state-machine class with a poll method for each async function", async () => {
     const name = file("total.ts", exampleTotal);
     const { code, stdout, stderr } = await unawait([name]);
@@ -194,7 +193,7 @@ describe("needs real lower()", () => {
     expect(stdout).toMatch(/class total\$Future/);
     expect(stdout).toMatch(/class load\$Future/);
     expect(stdout).toContain("poll(");
-    expect(stdout).not.toContain("async function total");
+    expect(stdout).not.toMatch(/async function total\s*\(/);
   });
 
   it("--function NAME lowers only that function", async () => {
@@ -202,13 +201,6 @@ describe("needs real lower()", () => {
     const { stdout } = await unawait([name, "--function", "total"]);
     expect(stdout).toMatch(/class total\$Future/);
     expect(stdout).not.toMatch(/class load\$Future/);
-  });
-
-  it("--mode future prints different code from promise mode", async () => {
-    const name = file("total.ts", exampleTotal);
-    const [promise, future] = await Promise.all([unawait([name]), unawait([name, "--mode", "future"])]);
-    expect(future.code).toBe(0);
-    expect(future.stdout).not.toBe(promise.stdout);
   });
 
   it("lower --js --runtime inline -o writes a standalone script that runs like the original", async () => {
@@ -256,7 +248,29 @@ describe("needs real lower()", () => {
     }
   });
 
-  it("warnings print but do not fail: a future created and never awaited (future mode)", async () => {
+});
+
+// Future mode is issue 5. Until it is built, asking for it is an error, never promise-mode code in
+// disguise. The two specs below describe what it must do; `it.fails` keeps them honest: each starts
+// failing the suite the day future mode makes it pass, and must then become a plain `it`.
+describe("future mode (issue 5, not built yet)", () => {
+  it("--mode future is refused with a diagnostic, and nothing is printed", async () => {
+    const name = file("total.ts", exampleTotal);
+    const { code, stdout, stderr } = await unawait([name, "--mode", "future"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/error UA\d+: future mode is not built yet/);
+  });
+
+  it.fails("--mode future prints different code from promise mode", async () => {
+    const name = file("total.ts", exampleTotal);
+    const [promise, future] = await Promise.all([unawait([name]), unawait([name, "--mode", "future"])]);
+    expect(future.code).toBe(0);
+    expect(future.stdout).not.toBe(promise.stdout);
+  });
+
+
+  it.fails("warnings print but do not fail: a future created and never awaited (future mode)", async () => {
     const name = file("dropped.ts", `async function work() { console.log("never runs"); }\nwork();\nconsole.log("done");\n`);
     const { code, stdout, stderr } = await unawait([name, "--mode", "future"]);
     expect(code).toBe(0);

@@ -181,7 +181,8 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
         if (!insideNonArrow(scope)) info.usesThis = true;
         return;
       case ts.SyntaxKind.SuperKeyword:
-        if (!insideNonArrow(scope)) info.usesSuper = true;
+        // `super.m()` calls with the function's `this`: using super uses this.
+        if (!insideNonArrow(scope)) info.usesSuper = info.usesThis = true;
         return;
     }
     if (ts.isMetaProperty(node)) {

@@ -387,8 +387,18 @@ class MachineEmitter {
     const visit = (node: ts.Node, closure: number, ownThis: boolean): ts.Node | ts.Node[] => {
       const recurse = (n: ts.Node, c = closure, t = ownThis): ts.Node => {
         // The own name of a function or class is its name, not a reference to a binding.
-        const ownName = ts.isFunctionLike(n) || ts.isClassLike(n) ? (n as { name?: ts.Node }).name : undefined;
-        return ts.visitEachChild(n, (x) => (x === ownName ? x : (visit(x, c, t) as ts.VisitResult<ts.Node>)), plainContext);
+        const ownName = ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPropertyDeclaration(n) ? (n as { name?: ts.Node }).name : undefined;
+        const heritage = ts.isClassLike(n) ? n.heritageClauses : undefined;
+        return ts.visitEachChild(
+          n,
+          (x) => {
+            if (x === ownName) return ts.isComputedPropertyName(x) ? (visit(x, closure, ownThis) as ts.Node) : x;
+            // A class's heritage and its members' computed names are evaluated outside the class.
+            if (heritage?.includes(x as ts.HeritageClause)) return visit(x, closure, ownThis) as ts.Node;
+            return visit(x, c, t) as ts.VisitResult<ts.Node>;
+          },
+          plainContext,
+        );
       };
       if (machineExpressions.has(node)) return node;
       const marker = jumpMarkers.get(node);

@@ -379,8 +379,19 @@ export class Spiller {
     }
     const pre: ts.Statement[] = [];
     const result = this.emptyTemp("result", pre);
-    let current = this.stabilize(this.spill(node), "object", pre);
+    let current: ts.Expression;
     let receiver: ts.Expression | undefined;
+    const base = skipOuter(node);
+    if (ts.isCallExpression(links[0]!) && (ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base)) && base.expression.kind !== ts.SyntaxKind.SuperKeyword) {
+      // `o.m?.(await x)`: the method is looked up on `o`, and called with `this` = `o`.
+      receiver = this.stabilize(this.spill(base.expression), "receiver", pre);
+      const member = ts.isPropertyAccessExpression(base)
+        ? f.createPropertyAccessExpression(receiver, base.name)
+        : f.createElementAccessExpression(receiver, this.stabilize(this.spill(base.argumentExpression), "key", pre));
+      current = this.tempFor(member, "callee", pre);
+    } else {
+      current = this.stabilize(this.spill(node), "object", pre);
+    }
     let into = pre;
     links.forEach((link, i) => {
       const last = i === links.length - 1;

@@ -62,11 +62,19 @@ export class StatementNormalizer {
     }
     if (ts.isSwitchStatement(s)) return this.switchStatement(s);
     if (ts.isTryStatement(s)) {
+      let catchClause = s.catchClause;
+      const binding = catchClause?.variableDeclaration;
+      if (catchClause && binding && !ts.isIdentifier(binding.name) && containsSuspension(binding.name)) {
+        // `catch ({ code = await f() })` → `catch ($caught1) { let { code = await f() } = $caught1; ... }`
+        const caught = this.names.temp("caught");
+        const bind = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(binding.name, undefined, binding.type, id(caught))], ts.NodeFlags.Let));
+        catchClause = f.updateCatchClause(catchClause, f.createVariableDeclaration(caught), f.updateBlock(catchClause.block, [bind, ...catchClause.block.statements]));
+      }
       return [
         f.updateTryStatement(
           s,
           f.updateBlock(s.tryBlock, this.block(s.tryBlock.statements)),
-          s.catchClause && f.updateCatchClause(s.catchClause, s.catchClause.variableDeclaration, f.updateBlock(s.catchClause.block, this.block(s.catchClause.block.statements))),
+          catchClause && f.updateCatchClause(catchClause, catchClause.variableDeclaration, f.updateBlock(catchClause.block, this.block(catchClause.block.statements))),
           s.finallyBlock && f.updateBlock(s.finallyBlock, this.block(s.finallyBlock.statements)),
         ),
       ];
