@@ -180,7 +180,7 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
     const resume = target(last.resume);
     const maybe = new Set<Binding>([...liveIn[i]!, ...defs[i]!]);
     for (const p of predecessorsWithinPoll(i, states, successors)) for (const b of [...liveIn[p]!, ...defs[p]!]) maybe.add(b);
-    return fields.filter((b) => maybe.has(b) && !liveIn[resume]!.has(b) && b.kind !== "param");
+    return fields.filter((b) => maybe.has(b) && !liveIn[resume]!.has(b));
   });
   return { fields, locals, homes, envOf, liveIn, clearAtSuspend, successors };
 }

@@ -1,0 +1,116 @@
+/**
+ * Layout claims, asserted exactly (Roslyn's CodeGenAsyncLocalsTests are the model): which locals
+ * become fields, which stay locals of poll, and that a field is cleared as soon as it is dead
+ * (Kotlin's varSpilling/cleanup tests: poll step by step and look).
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { lower, type MachineInfo } from "../src/index.js";
+
+function machines(source: string): MachineInfo[] {
+  const r = lower(source, { fileName: "layout.ts", target: "ts" });
+  expect(r.diagnostics).toEqual([]);
+  return r.machines;
+}
+
+const fieldsOf = (source: string, name: string): string[] => machines(source).find((m) => m.name.endsWith(name))!.fields.map((f) => f.name);
+
+describe("fields are exactly the locals live across a suspension", () => {
+  it("DESIGN.md's total: sum and the iterator are saved; id and item are not", () => {
+    const source = readFileSync(new URL("../fixtures/basics/example-total.ts", import.meta.url), "utf8");
+    expect(fieldsOf(source, "total")).toEqual(["ids", "sum", "$iter1"]);
+    expect(fieldsOf(source, "load")).toEqual(["id"]);
+  });
+
+  it("a local used only between two awaits is not a field", () => {
+    const source = `async function f(n: number) {\n  await 0;\n  const t = n * 2;\n  console.log(t);\n  await 0;\n  return 1;\n}\n`;
+    expect(fieldsOf(source, "f")).toEqual(["n"]);
+  });
+
+  it("an operand evaluated before an await is saved in a temporary named for its role", () => {
+    const source = `let x = 1;\nexport function set(v: number) { x = v; }\nasync function f(g: () => Promise<number>) {\n  return x + (await g());\n}\n`;
+    expect(fieldsOf(source, "f")).toEqual(["g", "$left1"]);
+  });
+
+  it("variables captured by closures live in an environment object, itself a field; the closure is a plain field", () => {
+    const source = `async function f() {\n  let count = 0;\n  const bump = () => count++;\n  await 0;\n  bump();\n  return count;\n}\n`;
+    expect(fieldsOf(source, "f")).toEqual(["bump", "$env1"]);
+  });
+
+  it("a try/finally with an await keeps its pending completion in a field", () => {
+    const source = `async function f() {\n  try {\n    await 0;\n    return 1;\n  } finally {\n    await 0;\n  }\n}\n`;
+    const m = machines(source)[0]!;
+    expect(m.fields.map((f) => f.name)).toEqual([]);
+    expect(m.tryTable).toEqual([{ states: [1, 2], catchState: undefined, finallyState: 3 }]);
+    expect(lower(source, { fileName: "f.ts" }).code).toMatch(/\$completion1!: any;/);
+  });
+
+  it("states are numbered in source order and say what they are", () => {
+    const source = readFileSync(new URL("../fixtures/basics/example-total.ts", import.meta.url), "utf8");
+    const total = machines(source).find((m) => m.name.endsWith("total"))!;
+    expect(total.states.map((s) => s.label)).toEqual([
+      "start",
+      "try",
+      "loop head: for (;;)",
+      "resume after await #1 `load(id)`",
+      "after for",
+      "catch ($caught1)",
+      "finally",
+      "after try",
+    ]);
+    expect(total.states.filter((s) => s.resume).map((s) => s.id)).toEqual([3]);
+  });
+});
+
+describe("polling step by step", () => {
+  /** Lowers `source` and returns its machine classes, run against a hand-driven context. */
+  function load(source: string, className: string) {
+    const { code } = lower(source, { fileName: "steps.ts", target: "js", runtime: "inline" });
+    return new Function(`${code}\nreturn { Machine: ${className}, $rt };`)() as {
+      Machine: new (...args: unknown[]) => Record<string, unknown> & { poll(cx: unknown): unknown; $state: number };
+      $rt: { PENDING: unknown; DONE: number };
+    };
+  }
+
+  /** A context that records what the machine waits on, so the test can settle it. */
+  function handDriven() {
+    let waiting: { fulfil(v: unknown): void } | null = null;
+    return {
+      cx: { waker: { wake() {} }, awaitNative: (op: { fulfil(v: unknown): void }) => (waiting = op) },
+      settle(value: unknown) {
+        waiting!.fulfil(value);
+        waiting = null;
+      },
+    };
+  }
+
+  it("clears each field at the first suspension after which it is dead", () => {
+    const source = `async function f(a: number) {\n  const x = a * 2;\n  await "first";\n  const y = x + 1;\n  await "second";\n  return y;\n}\n`;
+    const { Machine, $rt } = load(source, "f$Future");
+    const m = new Machine(5);
+    const { cx, settle } = handDriven();
+    expect(Object.keys(m).filter((k) => !k.startsWith("$"))).toEqual(["a", "x", "y"]);
+
+    expect(m.poll(cx)).toBe($rt.PENDING);
+    expect({ state: m.$state, a: m.a, x: m.x, y: m.y }).toEqual({ state: 1, a: undefined, x: 10, y: undefined });
+
+    settle("first");
+    expect(m.poll(cx)).toBe($rt.PENDING);
+    expect({ state: m.$state, a: m.a, x: m.x, y: m.y }).toEqual({ state: 2, a: undefined, x: undefined, y: 11 });
+
+    settle("second");
+    expect(m.poll(cx)).toBe(11);
+    expect(m.$state).toBe($rt.DONE);
+    expect(() => m.poll(cx)).toThrow("`async function f` was polled after it completed");
+  });
+
+  it("a machine that throws is poisoned and says so when polled again", () => {
+    const { Machine } = load(`async function g() {\n  await 0;\n  throw new Error("boom");\n}\n`, "g$Future");
+    const m = new Machine();
+    const { cx, settle } = handDriven();
+    m.poll(cx);
+    settle(0);
+    expect(() => m.poll(cx)).toThrow("boom");
+    expect(() => m.poll(cx)).toThrow("`async function g` was polled after it threw (the machine is poisoned)");
+  });
+});
