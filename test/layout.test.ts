@@ -50,13 +50,13 @@ describe("fields are exactly the locals live across a suspension", () => {
     const total = machines(source).find((m) => m.name.endsWith("total"))!;
     expect(total.states.map((s) => s.label)).toEqual([
       "start",
-      "try",
-      "loop head: for (;;)",
+      "for-of: guard the iterator",
+      "loop head: for (const id of ids)",
       "resume after await #1 `load(id)`",
-      "after for",
-      "catch ($caught1)",
-      "finally",
-      "after try",
+      "after for (const id of ids)",
+      "the loop threw: close the iterator, throw on",
+      "leaving the loop: close the iterator unless it is done",
+      "after the loop and its iterator",
     ]);
     expect(total.states.filter((s) => s.resume).map((s) => s.id)).toEqual([3]);
   });

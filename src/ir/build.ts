@@ -16,6 +16,7 @@ import { containsSuspension, isFunctionBoundary } from "../analyze/suspension.js
 import type { NameAuthority } from "../names.js";
 import { f, skipOuter } from "../normalize/factory.js";
 import { plainContext } from "./visit.js";
+import { iteratorGuard, loopOrigin } from "../normalize/statements.js";
 import type { Completion, Handler, Instr, Label, LabelInfo, TryRecord } from "./ir.js";
 
 type Region =
@@ -209,10 +210,10 @@ export class Builder {
     if (s.initializer) {
       this.verbatim(ts.isVariableDeclarationList(s.initializer) ? f.createVariableStatement(undefined, s.initializer) : f.createExpressionStatement(s.initializer));
     }
-    const headText = s.condition ? `for (…; ${this.describe(s.condition)}; …)` : "for (;;)";
+    const headText = this.loopHead(s);
     const head = this.newLabel(`loop head: ${headText}`);
     const cont = this.newLabel(`next iteration: ${headText}`);
-    const exit = this.newLabel("after for");
+    const exit = this.newLabel(`after ${headText}`);
     this.mark(head);
     if (s.condition) this.emit({ op: "jumpIf", cond: s.condition, whenTrue: false, target: exit });
     this.loop(labels, exit, cont, () => this.statement(s.statement));
@@ -221,6 +222,21 @@ export class Builder {
     if (s.incrementor) this.verbatim(f.createExpressionStatement(s.incrementor));
     this.emit({ op: "jump", target: head });
     this.mark(exit);
+  }
+
+  /** How a loop's head reads in the source: `for (const id of ids)`, not the normalized `for (;;)`. */
+  private loopHead(s: ts.ForStatement): string {
+    const origin = loopOrigin.get(s);
+    if (origin && (ts.isForOfStatement(origin) || ts.isForInStatement(origin))) {
+      const init = ts.isVariableDeclarationList(origin.initializer)
+        ? `${origin.initializer.flags & ts.NodeFlags.Const ? "const" : origin.initializer.flags & ts.NodeFlags.Let ? "let" : "var"} ${this.describe(origin.initializer.declarations[0]!.name)}`
+        : this.describe(origin.initializer);
+      return `for (${init} ${ts.isForOfStatement(origin) ? "of" : "in"} ${this.describe(origin.expression)})`;
+    }
+    if (origin && ts.isWhileStatement(origin)) return `while (${this.describe(origin.expression)})`;
+    if (origin && ts.isDoStatement(origin)) return `do … while (${this.describe(origin.expression)})`;
+    if (origin && ts.isForStatement(origin)) return `for (…; ${origin.condition ? this.describe(origin.condition) : ""}; …)`;
+    return s.condition ? `for (…; ${this.describe(s.condition)}; …)` : "for (;;)";
   }
 
   private switchStatement(s: ts.SwitchStatement, labels: string[]): void {
@@ -260,12 +276,15 @@ export class Builder {
       const completionField = s.finallyBlock ? this.names.temp("completion") : undefined;
       this.tries.push({ id, completionField });
       const tryLine = this.line;
-      const catchLabel = s.catchClause ? this.newLabel(`catch${s.catchClause.variableDeclaration ? ` (${this.describe(s.catchClause.variableDeclaration.name)})` : ""}`, this.lineOf(s.catchClause)) : undefined;
-      const finallyLabel = s.finallyBlock ? this.newLabel("finally", this.lineOf(s.finallyBlock)) : undefined;
-      const end = this.newLabel("after try");
+      // The try a for-of got so that its iterator is closed when the loop is left early.
+      const guarded = iteratorGuard.get(s);
+      const catchText = guarded ? "the loop threw: close the iterator, throw on" : `catch${s.catchClause?.variableDeclaration ? ` (${this.describe(s.catchClause.variableDeclaration.name)})` : ""}`;
+      const catchLabel = s.catchClause ? this.newLabel(catchText, this.lineOf(s.catchClause)) : undefined;
+      const finallyLabel = s.finallyBlock ? this.newLabel(guarded ? "leaving the loop: close the iterator unless it is done" : "finally", this.lineOf(s.finallyBlock)) : undefined;
+      const end = this.newLabel(guarded ? "after the loop and its iterator" : "after try");
       const region: Region & { kind: "try" } = { kind: "try", id, part: "try", catchLabel, finallyLabel, jumpTargets: new Set(), returnsThrough: false };
       this.regions.push(region);
-      const start = this.newLabel("try");
+      const start = this.newLabel(guarded ? "for-of: guard the iterator" : "try");
       this.mark(start);
       this.block(s.tryBlock, []);
       const leave = (): void => {

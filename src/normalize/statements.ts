@@ -22,6 +22,12 @@ import type { NameAuthority } from "../names.js";
 import { assign, block, declare, f, id, not, runtimeCall, skipOuter, stmt } from "./factory.js";
 import { Spiller, UnsupportedAwait, describeKind } from "./spill.js";
 
+/** The loop a normalized `for (;;)` was made from, so that its states can say what they are. */
+export const loopOrigin = new WeakMap<ts.Node, ts.IterationStatement>();
+
+/** try statements the normalizer made to close an iterator, with the loop they guard. */
+export const iteratorGuard = new WeakMap<ts.Node, ts.IterationStatement>();
+
 export class StatementNormalizer {
   constructor(
     private readonly spiller: Spiller,
@@ -182,6 +188,7 @@ export class StatementNormalizer {
     if (!containsSuspension(s.expression)) return [relabel(f.updateWhileStatement(s, s.expression, this.body(s.statement)), labels)];
     const c = this.spiller.spill(s.expression);
     const loop = f.createForStatement(undefined, undefined, undefined, block([...this.block(c.pre), f.createIfStatement(not(c.expr), f.createBreakStatement()), this.body(s.statement)]));
+    loopOrigin.set(loop, s);
     return [relabel(loop, labels)];
   }
 
@@ -200,6 +207,7 @@ export class StatementNormalizer {
       undefined,
       block([check, stmt(assign(id(first), f.createFalse())), this.body(s.statement)]),
     );
+    loopOrigin.set(loop, s);
     return [relabel(loop, labels)];
   }
 
@@ -255,7 +263,9 @@ export class StatementNormalizer {
       if (init) pre.push(ts.isVariableDeclarationList(init) ? f.createVariableStatement(undefined, init) : stmt(init));
       head = f.createVariableDeclarationList([firstDecl], ts.NodeFlags.Let);
     }
-    return [...pre, relabel(f.createForStatement(head, undefined, undefined, block(inBody)), labels)];
+    const loop = f.createForStatement(head, undefined, undefined, block(inBody));
+    loopOrigin.set(loop, s);
+    return [...pre, relabel(loop, labels)];
   }
 
   private forOfStatement(s: ts.ForOfStatement, labels: ts.Identifier[]): ts.Statement[] {
@@ -273,13 +283,16 @@ export class StatementNormalizer {
       ...this.bindLoopValue(s.initializer, id(value)),
       this.body(s.statement),
     ];
-    const loop = relabel(f.createForStatement(undefined, undefined, undefined, block(loopBody)), labels);
+    const forever = f.createForStatement(undefined, undefined, undefined, block(loopBody));
+    loopOrigin.set(forever, s);
+    const loop = relabel(forever, labels);
     const caught = this.names.temp("caught");
     const guarded = f.createTryStatement(
       block([loop]),
       f.createCatchClause(caught, block([stmt(runtimeCall("closeIteratorAfterThrow", [iter])), f.createThrowStatement(id(caught))])),
       block([stmt(runtimeCall("closeIterator", [iter]))]),
     );
+    iteratorGuard.set(guarded, s);
     return [...pre, guarded];
   }
 
@@ -297,7 +310,9 @@ export class StatementNormalizer {
       ...this.bindLoopValue(s.initializer, id(key)),
       this.body(s.statement),
     ];
-    return [...pre, relabel(f.createForStatement(undefined, undefined, undefined, block(loopBody)), labels)];
+    const forever = f.createForStatement(undefined, undefined, undefined, block(loopBody));
+    loopOrigin.set(forever, s);
+    return [...pre, relabel(forever, labels)];
   }
 
   /** The head of a for-of/for-in as a statement in the body: `const x = $value1;` or `o.x = $value1;`. */
