@@ -6,7 +6,7 @@
  * TypeScript or JavaScript, and links the runtime (an import, or the runtime pasted in).
  */
 import ts from "typescript";
-import type { Diagnostic, LowerOptions, LowerResult } from "./api.js";
+import type { Diagnostic, LowerOptions, LowerResult, SourceMapV3 } from "./api.js";
 import { inlineRuntime } from "./emit/inlineRuntime.js";
 import { diagnosticAt, isLowerableAsync, unawaitTransformer, type TransformReport } from "./transform.js";
 import { isFunctionBoundary } from "./analyze/suspension.js";
@@ -23,33 +23,56 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
   if (diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics };
 
   const report: TransformReport = { machines: [], diagnostics };
-  const result = ts.transform(sf, [unawaitTransformer({ fileName, functionName: options.functionName }, report)]);
-  const transformed = result.transformed[0]!;
-  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
-  let code = printer.printFile(transformed);
-  result.dispose();
+  const transformer = unawaitTransformer({ fileName, functionName: options.functionName }, report);
+  let code: string;
+  let map: SourceMapV3 | undefined;
+  if (options.target === "js") {
+    // transpileModule runs the transformer on its own parse of the source, so the JavaScript it
+    // prints comes with a source map back to the original lines.
+    const out = ts.transpileModule(source, {
+      fileName: fileName.replace(/\.[cm]?tsx?$/, ".ts"),
+      compilerOptions: { ...jsOptions, sourceMap: true, inlineSources: true },
+      transformers: { before: [transformer] },
+    });
+    code = out.outputText.replace(/\n?\/\/# sourceMappingURL=.*\s*$/, "\n");
+    map = out.sourceMapText ? (JSON.parse(out.sourceMapText) as SourceMapV3) : undefined;
+    if (map) map.sources = [fileName];
+  } else {
+    const result = ts.transform(sf, [transformer]);
+    code = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(result.transformed[0]!);
+    result.dispose();
+  }
   if (report.diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics: report.diagnostics };
   if (options.functionName !== undefined && report.machines.length === 0) {
     report.diagnostics.push({ severity: "error", code: "UA0002", message: `no async function named \`${options.functionName}\` in this file`, fileName, line: 1, column: 1, start: 0, length: 0 });
     return { code: "", machines: [], diagnostics: report.diagnostics };
   }
-
-  const isModule = ts.isExternalModule(sf);
-  if (options.target === "js") {
-    code = ts.transpileModule(code, {
-      fileName: fileName.replace(/\.[cm]?tsx?$/, ".ts"),
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, useDefineForClassFields: true, verbatimModuleSyntax: false, ignoreDeprecations: "6.0", alwaysStrict: false } as ts.CompilerOptions,
-    }).outputText;
+  if (report.machines.length > 0) {
+    const linked = linkRuntime(code, options.runtime ?? "import", ts.isExternalModule(sf));
+    code = linked.code;
+    if (map) map.mappings = shiftLines(map.mappings, linked.atLine, linked.lines);
   }
-  if (report.machines.length > 0) code = linkRuntime(code, options.runtime ?? "import", isModule);
-  return { code, machines: report.machines, diagnostics: report.diagnostics };
+  return { code, map, machines: report.machines, diagnostics: report.diagnostics };
+}
+
+const jsOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, useDefineForClassFields: true, verbatimModuleSyntax: false, ignoreDeprecations: "6.0", alwaysStrict: false } as ts.CompilerOptions;
+
+/** Source map lines after `atLine` move down by `count` (the pasted runtime). */
+function shiftLines(mappings: string, atLine: number, count: number): string {
+  const lines = mappings.split(";");
+  lines.splice(atLine, 0, ...Array<string>(count).fill(""));
+  return lines.join(";");
 }
 
 /** Puts the runtime in reach of the generated code, after any directive prologue. */
-function linkRuntime(code: string, how: "import" | "inline", isModule: boolean): string {
+function linkRuntime(code: string, how: "import" | "inline", isModule: boolean): { code: string; atLine: number; lines: number } {
   const link = how === "inline" ? inlineRuntime() : isModule ? `import * as $rt from "unawait/runtime";\n` : `const $rt = require("unawait/runtime");\n`;
-  const at = prologueEnd(code);
-  return code.slice(0, at) + (at > 0 && !code.slice(0, at).endsWith("\n") ? "\n" : "") + link + code.slice(at);
+  let at = prologueEnd(code);
+  // Insert at the start of a line, so that the source map moves by whole lines.
+  if (at > 0) at = code.indexOf("\n", at) === -1 ? code.length : code.indexOf("\n", at) + 1;
+  const head = code.slice(0, at) + (at > 0 && !code.slice(0, at).endsWith("\n") ? "\n" : "");
+  const atLine = head.split("\n").length - 1;
+  return { code: head + link + code.slice(at), atLine, lines: link.split("\n").length - 1 };
 }
 
 /** Where the directive prologue ("use strict") and the comments around it end. */

@@ -115,7 +115,11 @@ class MachineEmitter {
     let sloppyPoll: ts.Statement | undefined;
     if (m.sloppy) {
       const pollType = f.createFunctionTypeNode(undefined, poll.parameters, poll.type!);
-      members.push(f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.DeclareKeyword)], MACHINE.poll, undefined, pollType, undefined));
+      const declared = f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.DeclareKeyword)], MACHINE.poll, undefined, pollType, undefined);
+      // TypeScript erases a `declare` field by the Ambient flag its parser sets, not by the modifier:
+      // without the flag, a compile to JavaScript would emit `poll;` and shadow the prototype's poll.
+      (declared as { flags: number }).flags |= (ts.NodeFlags as unknown as { Ambient: number }).Ambient;
+      members.push(declared);
       const fn = f.createFunctionExpression(undefined, undefined, MACHINE.poll, undefined, [f.createParameterDeclaration(undefined, undefined, "this", undefined, f.createTypeReferenceNode(m.className)), ...poll.parameters], poll.type, poll.body!);
       sloppyPoll = stmt(assign(f.createPropertyAccessExpression(f.createPropertyAccessExpression(id(m.className), "prototype"), MACHINE.poll), fn));
       ts.addSyntheticLeadingComment(sloppyPoll, ts.SyntaxKind.SingleLineCommentTrivia, " Sloppy-mode code: poll is defined outside the class body, which would make it strict.", true);
