@@ -82,6 +82,12 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     if (simple && b) b.type = p.type;
   });
 
+  // Sloppy-mode `arguments` is mapped to simple parameters: writing one changes the other. The
+  // parameters then stay the wrapper's own bindings, reached through accessors (see below).
+  const sloppy = !ctx.ownerClass && !isStrict(original, sf);
+  const mappedArguments = sloppy && simple && info.usesArguments && parameters.length > 0;
+  if (mappedArguments) for (const b of paramBindings.slice(selfName ? 1 : 0)) b.captured = true;
+
   // 4. build IR, 5. split
   const describe = (n: ts.Node): string => shortText(n, sf);
   const built = new Builder(sf, info, names, describe).build(normalized, position.line + 1);
@@ -125,9 +131,24 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   }
   if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : id("undefined") });
 
+  const fnEnv = layout.envOf.get(info.functionScope);
+  if (mappedArguments && fnEnv) {
+    // { get a() { return a; }, set a(v) { a = v; }, other: undefined }
+    const slots: ts.ObjectLiteralElementLike[] = [];
+    for (const b of info.functionScope.bindings.values()) {
+      if (!b.captured) continue;
+      if (b.kind === "param" && parameters.some((p) => (p.name as ts.Identifier).text === b.name)) {
+        slots.push(f.createGetAccessorDeclaration(undefined, b.name, [], undefined, block([f.createReturnStatement(id(b.name))])));
+        slots.push(f.createSetAccessorDeclaration(undefined, b.name, [f.createParameterDeclaration(undefined, undefined, "v")], block([f.createExpressionStatement(f.createAssignment(id(b.name), id("v")))])));
+      } else slots.push(f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : id("undefined")));
+    }
+    extras.push({ field: layout.homes.get(fnEnv)!.name, type: anyT, value: f.createObjectLiteralExpression(slots, true) });
+  }
+
   const resultType = promiseResultType(fn.type);
   const { classDecl, sloppyPoll, stateRows } = emitMachineClass({
-    sloppy: !ctx.ownerClass && !isStrict(original, sf),
+    sloppy,
+    envFromWrapper: mappedArguments && fnEnv !== undefined,
     className,
     displayName,
     fileName: ctx.fileName,
@@ -136,7 +157,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     body: body5,
     layout,
     tries: built.tries,
-    params: paramBindings,
+    params: mappedArguments ? paramBindings.slice(0, selfName ? 1 : 0) : paramBindings,
     resultType,
     extras: extras.map(({ field, type }) => ({ field, type })),
   });
@@ -149,7 +170,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     : isArrow
       ? f.createArrayLiteralExpression(wrapperParams.filter((p) => !thisParam.includes(p)).map((p) => (p.dotDotDotToken ? f.createSpreadElement(p.name as ts.Identifier) : (p.name as ts.Identifier))))
       : id("arguments");
-  const ctorArgs = [...extras.map((x) => x.value), ...(selfName ? [id(selfName.text)] : []), ...(simple ? parameters.map((p) => p.name as ts.Identifier) : [argsValue])];
+  const ctorArgs = [...extras.map((x) => x.value), ...(selfName ? [id(selfName.text)] : []), ...(mappedArguments ? [] : simple ? parameters.map((p) => p.name as ts.Identifier) : [argsValue])];
   const classRef = ctx.ownerClass ? f.createPropertyAccessExpression(id(ctx.ownerClass), f.createPrivateIdentifier(`#${className}`)) : id(className);
   const call = runtimeCall("promise", [f.createNewExpression(classRef, undefined, ctorArgs)]);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);

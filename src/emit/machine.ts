@@ -37,6 +37,8 @@ export interface MachineParts {
    * defined outside the class (`X.prototype.poll = function (cx) { ... }`) to keep sloppy semantics.
    */
   sloppy: boolean;
+  /** The function scope's environment comes from the wrapper (mapped `arguments`), not the constructor. */
+  envFromWrapper: boolean;
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
 }
@@ -105,6 +107,7 @@ class MachineEmitter {
     for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
     for (const b of m.layout.fields) {
       const h = this.homeOf(b) as { name: string };
+      if (m.extras.some((x) => x.field === h.name)) continue; // declared with the constructor's inputs
       members.push(f.createPropertyDeclaration(undefined, h.name, f.createToken(ts.SyntaxKind.ExclamationToken), b.type ?? anyType(), undefined));
     }
     for (const t of m.tries) {
@@ -144,7 +147,7 @@ class MachineEmitter {
       body.push(stmt(assign(thisField(x.field), id(x.field))));
     }
     const fnEnv = m.layout.envOf.get(m.info.functionScope);
-    if (fnEnv) {
+    if (fnEnv && !m.envFromWrapper) {
       // The function scope's environment holds its captured bindings; captured parameters start with their values.
       const slots = [...m.info.functionScope.bindings.values()].filter((b) => b.captured).map((b) =>
         f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : id("undefined")),
