@@ -13,7 +13,7 @@ import { isFunctionBoundary } from "./analyze/suspension.js";
 
 export function lower(source: string, options: LowerOptions = {}): LowerResult {
   const fileName = options.fileName ?? "input.ts";
-  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+  const { sf, kind } = parse(fileName, source);
   const diagnostics = [...syntaxErrors(sf, fileName), ...unsupported(sf, fileName)];
   const mode = /^\s*\/\/\s*@unawait-mode\s+(promise|future)\b/m.exec(source)?.[1] ?? options.mode ?? "promise";
   if (mode === "future") {
@@ -30,7 +30,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     // transpileModule runs the transformer on its own parse of the source, so the JavaScript it
     // prints comes with a source map back to the original lines.
     const out = ts.transpileModule(source, {
-      fileName: fileName.replace(/\.[cm]?tsx?$/, ".ts"),
+      fileName: kind === ts.ScriptKind.JS ? "input.js" : kind === ts.ScriptKind.TSX ? "input.tsx" : kind === ts.ScriptKind.JSX ? "input.jsx" : "input.ts",
       compilerOptions: { ...jsOptions, sourceMap: true, inlineSources: true },
       transformers: { before: [transformer] },
     });
@@ -90,6 +90,19 @@ function prologueEnd(code: string): number {
   }
 }
 
+/**
+ * Parses as the file name says. A name that says nothing (`<stdin>`) is read as TypeScript, or as
+ * JavaScript when only JavaScript's grammar accepts it (sloppy octal literals, for instance).
+ */
+function parse(fileName: string, source: string): { sf: ts.SourceFile; kind: ts.ScriptKind } {
+  const known = /\.[cm]?[jt]sx?$/.test(fileName);
+  const kind = scriptKindOf(fileName);
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, kind);
+  if (known || syntaxErrors(sf, fileName).length === 0) return { sf, kind };
+  const js = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  return syntaxErrors(js, fileName).length === 0 ? { sf: js, kind: ts.ScriptKind.JS } : { sf, kind };
+}
+
 function scriptKindOf(fileName: string): ts.ScriptKind {
   if (/\.tsx$/.test(fileName)) return ts.ScriptKind.TSX;
   if (/\.jsx$/.test(fileName)) return ts.ScriptKind.JSX;
@@ -97,9 +110,15 @@ function scriptKindOf(fileName: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
+/**
+ * TypeScript's parser refuses legacy octal literals and escapes even in JavaScript; they are valid
+ * in sloppy-mode ECMAScript (and a SyntaxError in strict code, which the engine will say itself).
+ */
+const NOT_ECMASCRIPT_ERRORS = new Set([1121, 1487, 1489]);
+
 function syntaxErrors(sf: ts.SourceFile, fileName: string): Diagnostic[] {
   const parse = (sf as unknown as { parseDiagnostics: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-  return parse.map((d) => {
+  return parse.filter((d) => !NOT_ECMASCRIPT_ERRORS.has(d.code)).map((d) => {
     const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
     return {
       severity: "error" as const,
