@@ -8,18 +8,13 @@
 import ts from "typescript";
 import type { Diagnostic, LowerOptions, LowerResult, SourceMapV3 } from "./api.js";
 import { inlineRuntime } from "./emit/inlineRuntime.js";
-import { diagnosticAt, isLowerableAsync, unawaitTransformer, type TransformReport } from "./transform.js";
-import { isFunctionBoundary } from "./analyze/suspension.js";
+import { unawaitTransformer, type TransformReport } from "./transform.js";
+import { refusals } from "./refusals.js";
 
 export function lower(source: string, options: LowerOptions = {}): LowerResult {
   const fileName = options.fileName ?? "input.ts";
   const { sf, kind } = parse(fileName, source);
-  const diagnostics = [...syntaxErrors(sf, fileName), ...unsupported(sf, fileName)];
-  const mode = /^\s*\/\/\s*@unawait-mode\s+(promise|future)\b/m.exec(source)?.[1] ?? options.mode ?? "promise";
-  if (mode === "future") {
-    // Refused rather than lowered in promise mode: never code that behaves otherwise without saying so.
-    diagnostics.push({ severity: "error", code: "UA0003", message: "future mode is not built yet (issue 5); lower in promise mode", fileName, line: 1, column: 1, start: 0, length: 0 });
-  }
+  const diagnostics = [...syntaxErrors(sf, fileName), ...refusals(sf, fileName, options.mode)];
   if (diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics };
 
   const report: TransformReport = { machines: [], diagnostics };
@@ -133,26 +128,3 @@ function syntaxErrors(sf: ts.SourceFile, fileName: string): Diagnostic[] {
   });
 }
 
-/** `with` and direct `eval` inside an async function: their scoping cannot be kept in a machine. */
-function unsupported(sf: ts.SourceFile, fileName: string): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const inside = (node: ts.Node): void => {
-    if (ts.isWithStatement(node)) {
-      const start = node.getStart(sf);
-      const d = diagnosticAt(sf, fileName, node, "UA1002", "`with` inside an async function cannot be lowered: its scope is decided at run time", "error");
-      out.push({ ...d, start, length: 4 });
-    }
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "eval") {
-      out.push(diagnosticAt(sf, fileName, node.expression, "UA1003", "direct `eval` inside an async function cannot be lowered: it could read or declare any local", "error"));
-    }
-    if (isFunctionBoundary(node) && !isLowerableAsync(node)) return;
-    if (isLowerableAsync(node)) return ts.forEachChild(node, inside);
-    ts.forEachChild(node, inside);
-  };
-  const outside = (node: ts.Node): void => {
-    if (isLowerableAsync(node)) return ts.forEachChild(node, inside);
-    ts.forEachChild(node, outside);
-  };
-  outside(sf);
-  return out;
-}

@@ -18,7 +18,7 @@ import { PENDING } from "./poll.js";
 
 class PromiseDriverContext implements Context {
   readonly waker: Waker = noopWaker;
-  /** The operand the machine suspended on in its last poll. */
+  /** The operand the machine suspended on in the poll that just returned. */
   awaiting: AwaitOperand<unknown> | null = null;
 
   awaitNative(op: AwaitOperand<unknown>): void {
@@ -26,14 +26,19 @@ class PromiseDriverContext implements Context {
   }
 }
 
+/**
+ * One context serves every promise-driven machine: a poll runs to completion before any other
+ * code, and the driver takes `awaiting` right after the poll that set it.
+ */
+const shared = new PromiseDriverContext();
+
 export async function promise<T>(machine: Future<T>): Promise<T> {
-  const cx = new PromiseDriverContext();
   for (;;) {
-    const result = machine.poll(cx);
+    const result = machine.poll(shared);
     if (result !== PENDING) return result as T;
-    const op = cx.awaiting;
+    const op = shared.awaiting;
     if (op === null) throw new Error("a state machine returned PENDING without awaiting anything");
-    cx.awaiting = null;
+    shared.awaiting = null;
     try {
       op.fulfil(await op.operand);
     } catch (reason) {

@@ -1,0 +1,39 @@
+/**
+ * What is refused before anything is transformed, by `lower()` and the plugin alike: future mode
+ * (not built yet), and `with` and direct `eval` inside an async function — their scoping is decided
+ * at run time, so no machine can keep it.
+ */
+import ts from "typescript";
+import type { Diagnostic, Mode } from "./api.js";
+import { isFunctionBoundary } from "./analyze/suspension.js";
+import { diagnosticAt, isLowerableAsync } from "./transform.js";
+
+/** The mode a file asks for: its `// @unawait-mode` pragma, else the caller's choice. */
+export function modeOf(source: string, requested: Mode | undefined): Mode {
+  return (/^\s*\/\/\s*@unawait-mode\s+(promise|future)\b/m.exec(source)?.[1] as Mode | undefined) ?? requested ?? "promise";
+}
+
+export function refusals(sf: ts.SourceFile, fileName: string, requested: Mode | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (modeOf(sf.text, requested) === "future") {
+    // Refused rather than lowered in promise mode: never code that behaves otherwise without saying so.
+    out.push({ severity: "error", code: "UA0003", message: "future mode is not built yet (issue 5); lower in promise mode", fileName, line: 1, column: 1, start: 0, length: 0 });
+  }
+  const inside = (node: ts.Node): void => {
+    if (ts.isWithStatement(node)) {
+      const d = diagnosticAt(sf, fileName, node, "UA1002", "`with` inside an async function cannot be lowered: its scope is decided at run time", "error");
+      out.push({ ...d, length: 4 });
+    }
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "eval") {
+      out.push(diagnosticAt(sf, fileName, node.expression, "UA1003", "direct `eval` inside an async function cannot be lowered: it could read or declare any local", "error"));
+    }
+    if (isFunctionBoundary(node) && !isLowerableAsync(node)) return;
+    ts.forEachChild(node, inside);
+  };
+  const outside = (node: ts.Node): void => {
+    if (isLowerableAsync(node)) return void ts.forEachChild(node, inside);
+    ts.forEachChild(node, outside);
+  };
+  outside(sf);
+  return out;
+}
