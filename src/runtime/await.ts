@@ -21,7 +21,15 @@ export class AwaitOperand<T> implements Future<T> {
   private settlement: Settlement = UNSETTLED;
   private outcome: unknown = undefined;
 
-  constructor(readonly operand: unknown) {}
+  constructor(public operand: unknown) {}
+
+  /** Ready for another operand (the promise driver reuses consumed operands). */
+  reset(operand: unknown): this {
+    this.operand = operand;
+    this.settlement = UNSETTLED;
+    this.outcome = undefined;
+    return this;
+  }
 
   poll(cx: Context): Poll<T> {
     switch (this.settlement) {
@@ -49,5 +57,13 @@ export class AwaitOperand<T> implements Future<T> {
 
 /** `await v` in promise mode: wrap the operand; the driver performs the spec's Await on it. */
 export function awaitable<T>(operand: T | PromiseLike<T>): AwaitOperand<T> {
-  return new AwaitOperand<T>(operand);
+  const spare = spares.pop();
+  return spare ? (spare.reset(operand) as AwaitOperand<T>) : new AwaitOperand<T>(operand);
+}
+
+/** Operands the promise driver has seen consumed, ready for reuse (see promise.ts). */
+const spares: AwaitOperand<unknown>[] = [];
+
+export function recycle(op: AwaitOperand<unknown>): void {
+  if (spares.length < 1024) spares.push(op.reset(undefined));
 }

@@ -11,7 +11,7 @@
  * throw from the machine — also before its first `await` — becomes the rejection. The call runs
  * synchronously up to the first suspension: the eager start of an async function.
  */
-import type { AwaitOperand } from "./await.js";
+import { recycle, type AwaitOperand } from "./await.js";
 import { noopWaker, type Context, type Waker } from "./context.js";
 import type { Future } from "./future.js";
 import { PENDING } from "./poll.js";
@@ -33,12 +33,16 @@ class PromiseDriverContext implements Context {
 const shared = new PromiseDriverContext();
 
 export async function promise<T>(machine: Future<T>): Promise<T> {
+  let consumed: AwaitOperand<unknown> | null = null;
   for (;;) {
     const result = machine.poll(shared);
+    // The poll that resumed after `consumed` has read its outcome: the operand can serve again.
+    if (consumed !== null) recycle(consumed);
     if (result !== PENDING) return result as T;
     const op = shared.awaiting;
     if (op === null) throw new Error("a state machine returned PENDING without awaiting anything");
     shared.awaiting = null;
+    consumed = op;
     try {
       op.fulfil(await op.operand);
     } catch (reason) {
