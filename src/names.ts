@@ -100,17 +100,7 @@ export class NameAuthority {
 
   /** A name that is not yet taken, starting from `base`. */
   unique(base: string): string {
-    if (!this.taken.has(base)) {
-      this.taken.add(base);
-      return base;
-    }
-    for (let i = 2; ; i++) {
-      const name = `${base}$${i}`;
-      if (!this.taken.has(name)) {
-        this.taken.add(name);
-        return name;
-      }
-    }
+    return claimFirstFree(base, this.taken);
   }
 }
 
@@ -123,18 +113,16 @@ export class FieldNames {
   private readonly used = new Set<string>(Object.values(MACHINE));
 
   claim(base: string): string {
-    if (!this.used.has(base)) {
-      this.used.add(base);
-      return base;
-    }
-    for (let i = 2; ; i++) {
-      const name = `${base}$${i}`;
-      if (!this.used.has(name)) {
-        this.used.add(name);
-        return name;
-      }
-    }
+    return claimFirstFree(base, this.used);
   }
+}
+
+/** `base`, else `base$2`, `base$3`, ...: the first not in `taken`, which then takes it. */
+function claimFirstFree(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}$${i}`;
+  taken.add(name);
+  return name;
 }
 
 function sanitize(name: string): string {

@@ -353,6 +353,18 @@ export class Spiller {
     return { pre, expr: f.updateCallExpression(e, fn, e.typeArguments, args.exprs) };
   }
 
+  /**
+   * Looks a method up before its arguments are evaluated: `const $receiver1 = o; const $callee1 =
+   * $receiver1.m;` — to be called later with `this` = the receiver.
+   */
+  private method(member: ts.PropertyAccessExpression | ts.ElementAccessExpression, pre: ts.Statement[]): { fn: ts.Identifier; receiver: ts.Expression } {
+    const receiver = this.stabilize(this.spill(member.expression), "receiver", pre);
+    const lookup = ts.isPropertyAccessExpression(member)
+      ? f.createPropertyAccessExpression(receiver, member.name)
+      : f.createElementAccessExpression(receiver, this.stabilize(this.spill(member.argumentExpression), "key", pre));
+    return { fn: this.tempFor(lookup, "callee", pre), receiver };
+  }
+
   private newExpression(e: ts.NewExpression): Spilled {
     const args = e.arguments ?? f.createNodeArray();
     const { pre, exprs } = this.inOrder([e.expression, ...args], ["callee", ...args.map((): TempRole => "arg")]);
@@ -384,11 +396,7 @@ export class Spiller {
     const base = skipOuter(node);
     if (ts.isCallExpression(links[0]!) && (ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base)) && base.expression.kind !== ts.SyntaxKind.SuperKeyword) {
       // `o.m?.(await x)`: the method is looked up on `o`, and called with `this` = `o`.
-      receiver = this.stabilize(this.spill(base.expression), "receiver", pre);
-      const member = ts.isPropertyAccessExpression(base)
-        ? f.createPropertyAccessExpression(receiver, base.name)
-        : f.createElementAccessExpression(receiver, this.stabilize(this.spill(base.argumentExpression), "key", pre));
-      current = this.tempFor(member, "callee", pre);
+      ({ fn: current, receiver } = this.method(base, pre));
     } else {
       current = this.stabilize(this.spill(node), "object", pre);
     }
@@ -465,11 +473,7 @@ export class Spiller {
     let fn: ts.Expression;
     let receiver: ts.Expression | undefined;
     if (ts.isPropertyAccessExpression(tag) || ts.isElementAccessExpression(tag)) {
-      receiver = this.stabilize(this.spill(tag.expression), "receiver", pre);
-      const member = ts.isPropertyAccessExpression(tag)
-        ? f.createPropertyAccessExpression(receiver, tag.name)
-        : f.createElementAccessExpression(receiver, this.stabilize(this.spill(tag.argumentExpression), "key", pre));
-      fn = this.tempFor(member, "callee", pre);
+      ({ fn, receiver } = this.method(tag, pre));
     } else {
       fn = this.stabilize(this.spill(e.tag), "callee", pre);
     }
