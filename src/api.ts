@@ -22,8 +22,6 @@ export interface LowerOptions {
   runtime?: "import" | "inline";
   /** Only lower (and print) the machine of the function with this name. */
   functionName?: string;
-  /** Format the output with prettier (slower; the CLI does it for TypeScript). Default false. */
-  format?: boolean;
 }
 
 export type Severity = "error" | "warning";

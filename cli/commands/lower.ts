@@ -20,7 +20,6 @@ export async function lowerCommand(args: LowerArgs): Promise<number> {
     target: args.target,
     runtime: args.runtime,
     functionName: args.functionName,
-    format: args.target === "ts",
   });
   printDiagnostics(result.diagnostics, source.text);
   if (hasErrors(result.diagnostics)) return ExitCode.failed;

@@ -28,7 +28,7 @@ export function compileNative(source: string, fileName: string): Program {
  * `compileNative`, so both sides of a comparison load the same way.
  */
 export function compileLowered(source: string, fileName: string, choices: LoweringChoices = {}): CompileLoweredResult {
-  const result = lower(source, { ...choices, fileName, target: "js", runtime: "inline", format: false });
+  const result = lower(source, { ...choices, fileName, target: "js", runtime: "inline" });
   if (hasErrors(result.diagnostics)) return { ok: false, diagnostics: result.diagnostics };
   const program = { code: stripTypes(result.code, fileName), kind: detectProgramKind(source, fileName), fileName };
   return { ok: true, program, diagnostics: result.diagnostics };
