@@ -37,7 +37,8 @@ export interface LowerContext {
 }
 
 export interface LoweredFunction {
-  replacement: AsyncFunctionNode;
+  /** The wrapper: a function or method, or an expression around it (`$rt.asyncFunction(...)`). */
+  replacement: AsyncFunctionNode | ts.Expression;
   classDecl: ts.ClassDeclaration;
   /** Statements to place after the class (the sloppy-mode poll). */
   after: ts.Statement[];
@@ -204,7 +205,17 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
       };
     }),
   };
-  return { replacement, classDecl, after: sloppyPoll ? [sloppyPoll] : [], info: machine };
+  // To a program that inspects it, the wrapper is an async function: its prototype is
+  // AsyncFunction.prototype. Declarations are marked where their machine class is placed.
+  const after: ts.Statement[] = sloppyPoll ? [sloppyPoll] : [];
+  if (ts.isFunctionDeclaration(fn) && fn.name) after.push(f.createExpressionStatement(runtimeCall("asyncFunction", [id(fn.name.text)])));
+  let outer: AsyncFunctionNode | ts.Expression = replacement;
+  if (ts.isFunctionExpression(replacement) || ts.isArrowFunction(replacement)) {
+    // Wrapping would lose the name an anonymous function gets from its context (`const f = ...`).
+    const inferred = !(ts.isFunctionExpression(fn) && fn.name) ? functionNameOf(original) : undefined;
+    outer = runtimeCall("asyncFunction", [replacement, ...(inferred !== undefined ? [f.createStringLiteral(inferred)] : [])]);
+  }
+  return { replacement: outer, classDecl, after, info: machine };
 }
 
 /**

@@ -201,7 +201,10 @@ export function functionNameOf(node: AsyncFunctionNode): string | undefined {
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (parent && ts.isPropertyAssignment(parent) && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name))) return parent.name.text;
   if (parent && ts.isPropertyDeclaration(parent) && (ts.isIdentifier(parent.name) || ts.isPrivateIdentifier(parent.name))) return parent.name.text.replace(/^#/, "");
-  if (parent && ts.isBinaryExpression(parent) && ts.isIdentifier(parent.left)) return parent.left.text;
+  if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) return parent.left.text;
+  // Defaults in patterns and parameters name their function too: `const [f = async () => 1] = []`.
+  if (parent && (ts.isBindingElement(parent) || ts.isParameter(parent)) && parent.initializer === node && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && ts.isShorthandPropertyAssignment(parent) && parent.objectAssignmentInitializer === node) return parent.name.text;
   return undefined;
 }
 

@@ -22,3 +22,4 @@ export {
 export { superAccess, type SuperAccess } from "./super.js";
 export { propertyKey } from "./values.js";
 export { call, templateObject, requireObjectCoercible, objectRest, stepOrUndefined, restOfIterator, restParams } from "./protocol.js";
+export { asyncFunction } from "./identity.js";
