@@ -12,6 +12,7 @@
 import ts from "typescript";
 import type { MachineInfo } from "./api.js";
 import { bindFunction, type Binding } from "./analyze/bindings.js";
+import { bindingsWithDeadZone } from "./analyze/tdz.js";
 import { emitMachineClass } from "./emit/machine.js";
 import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
@@ -89,9 +90,11 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const mappedArguments = sloppy && simple && info.usesArguments && parameters.length > 0;
   if (mappedArguments) for (const b of paramBindings.slice(selfName ? 1 : 0)) b.captured = true;
 
+  const deadZone = bindingsWithDeadZone(info, (name) => spiller.isTemp(name) || name.startsWith("$"));
+
   // 4. build IR, 5. split
   const describe = (n: ts.Node): string => shortText(n, sf);
-  const built = new Builder(sf, info, names, describe).build(normalized, position.line + 1);
+  const built = new Builder(sf, info, names, describe, deadZone).build(normalized, position.line + 1);
   const body5 = split(built);
 
   // 6. layout
@@ -150,6 +153,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const { classDecl, sloppyPoll, stateRows } = emitMachineClass({
     sloppy,
     envFromWrapper: mappedArguments && fnEnv !== undefined,
+    deadZone,
     className,
     displayName,
     fileName: ctx.fileName,

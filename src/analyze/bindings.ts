@@ -22,6 +22,8 @@ export interface Binding {
   scope: Scope;
   /** Read or written from inside a nested function or class body. */
   captured: boolean;
+  /** Every use (not the declaration), with the outermost nested function it sits in, if any. */
+  uses: Array<{ id: ts.Identifier; closure: ts.Node | undefined }>;
   /** Declared in a scope that the machine splits into states. */
   machineLevel: boolean;
   /** Type annotation written at the declaration, if any. */
@@ -54,6 +56,8 @@ export interface BindingInfo {
   usesNewTarget: boolean;
   /** Names read or written that no declaration inside the function binds (free variables). */
   free: Set<string>;
+  /** Identifiers that declare a binding (as opposed to using it). */
+  declarationNames: WeakSet<ts.Identifier>;
 }
 
 /** Binds a function. `params` are the machine's parameters (identifiers), `body` its normalized statements. */
@@ -61,7 +65,8 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
   const refs = new Map<ts.Identifier, Binding>();
   const machineBindings: Binding[] = [];
   const scopeOf = new Map<ts.Node, Scope>();
-  const info: BindingInfo = { refs, machineBindings, functionScope: undefined!, scopeOf, usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false, free: new Set() };
+  const info: BindingInfo = { refs, machineBindings, functionScope: undefined!, scopeOf, usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false, free: new Set(), declarationNames: new WeakSet() };
+  const declarationNames = info.declarationNames;
 
   const newScope = (node: ts.Node, parent: Scope | undefined, kind: Scope["kind"], lowered: boolean): Scope => {
     const s: Scope = { node, parent, kind, lowered, bindings: new Map() };
@@ -72,11 +77,12 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
   const declare = (scope: Scope, name: ts.Identifier, kind: BindingKind, declaration?: ts.Node, type?: ts.TypeNode): void => {
     let b = scope.bindings.get(name.text);
     if (!b) {
-      b = { name: name.text, kind, scope, captured: false, machineLevel: scope.lowered, declaration, type };
+      b = { name: name.text, kind, scope, captured: false, machineLevel: scope.lowered, declaration, type, uses: [] };
       scope.bindings.set(name.text, b);
       if (b.machineLevel) machineBindings.push(b);
     }
     refs.set(name, b);
+    declarationNames.add(name);
   };
 
   const declarePattern = (scope: Scope, name: ts.BindingName, kind: BindingKind, declaration: ts.Node, type?: ts.TypeNode): void => {
@@ -133,6 +139,14 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
     }
     refs.set(idNode, b);
     if (b.machineLevel && crossesFunction(scope, b.scope)) b.captured = true;
+    if (b.machineLevel) b.uses.push({ id: idNode, closure: outermostClosure(scope, b.scope) });
+  };
+
+  /** The nested function (or class) nearest to `to` on the way up from `from`. */
+  const outermostClosure = (from: Scope, to: Scope): ts.Node | undefined => {
+    let found: ts.Node | undefined;
+    for (let s: Scope | undefined = from; s && s !== to; s = s.parent) if (s.kind === "nested-function" || s.kind === "class") found = s.node;
+    return found;
   };
 
   const insideNonArrow = (scope: Scope): boolean => {

@@ -39,6 +39,8 @@ export interface MachineParts {
   sloppy: boolean;
   /** The function scope's environment comes from the wrapper (mapped `arguments`), not the constructor. */
   envFromWrapper: boolean;
+  /** Bindings that start in their temporal dead zone: marked on scope entry, checked when read. */
+  deadZone: ReadonlySet<Binding>;
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
 }
@@ -150,7 +152,7 @@ class MachineEmitter {
     if (fnEnv && !m.envFromWrapper) {
       // The function scope's environment holds its captured bindings; captured parameters start with their values.
       const slots = [...m.info.functionScope.bindings.values()].filter((b) => b.captured).map((b) =>
-        f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : id("undefined")),
+        f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : this.initialValue(b)),
       );
       body.push(stmt(assign(this.storage(fnEnv, false), f.createObjectLiteralExpression(slots, false))));
     }
@@ -309,8 +311,13 @@ class MachineEmitter {
         if (env && !isFunctionScope) {
           const value = i.copyFrom
             ? f.createObjectLiteralExpression([f.createSpreadAssignment(this.storage(env, false))])
-            : f.createObjectLiteralExpression([...i.scope.bindings.values()].filter((b) => b.captured).map((b) => f.createPropertyAssignment(b.name, id("undefined"))));
+            : f.createObjectLiteralExpression([...i.scope.bindings.values()].filter((b) => b.captured).map((b) => f.createPropertyAssignment(b.name, this.initialValue(b))));
           out.push(stmt(assign(this.storage(env, false), value)));
+        }
+        if (!i.copyFrom) {
+          for (const b of i.scope.bindings.values()) {
+            if (this.m.deadZone.has(b) && !b.captured) out.push(stmt(assign(this.storage(b, false), uninitialized())));
+          }
         }
         for (const fn of i.hoisted) {
           const expr = f.createFunctionExpression(fn.modifiers?.filter((m) => m.kind === ts.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, fn.body!);
@@ -356,6 +363,11 @@ class MachineEmitter {
   // ---------------------------------------------------------------------------------------------
   // Rewriting user code: bindings to their homes, this/arguments/super/new.target, jump markers
 
+  /** What a slot holds when its scope is entered: `$rt.UNINITIALIZED` in the dead zone, else undefined. */
+  private initialValue(b: Binding): ts.Expression {
+    return this.m.deadZone.has(b) ? uninitialized() : id("undefined");
+  }
+
   /** Environments that closures in the expressions of the current instruction capture. */
   private pendingEnvs = new Set<Binding>();
 
@@ -391,6 +403,7 @@ class MachineEmitter {
       const b = info.refs.get(n);
       return b && b.machineLevel ? b : undefined;
     };
+    let writing = 0;
     const visit = (node: ts.Node, closure: number, ownThis: boolean): ts.Node | ts.Node[] => {
       const recurse = (n: ts.Node, c = closure, t = ownThis): ts.Node => {
         // The own name of a function or class is its name, not a reference to a binding.
@@ -412,6 +425,9 @@ class MachineEmitter {
       if (marker) return block(marker.flatMap((x) => this.instr(x, true, undefined, false)));
       if (ts.isIdentifier(node)) {
         const b = machineLevel(node);
+        if (b && this.m.deadZone.has(b) && writing === 0 && !info.declarationNames.has(node)) {
+          return runtimeCall("tdz", [this.storage(b, closure > 0, envs), f.createStringLiteral(b.name)]);
+        }
         if (b) return this.storage(b, closure > 0, envs);
         if (node.text === "arguments" && !ownThis && !info.refs.has(node)) return thisField(MACHINE.argumentsObject);
         return node;
@@ -456,6 +472,19 @@ class MachineEmitter {
           const key = ts.isPropertyAccessExpression(left) ? f.createStringLiteral(left.name.text) : (visit(left.argumentExpression, closure, ownThis) as ts.Expression);
           return f.createCallExpression(f.createPropertyAccessExpression(thisField(MACHINE.superAccess), "set"), undefined, [key, visit(node.right, closure, ownThis) as ts.Expression]);
         }
+      }
+      // The target of an assignment is written, not read: no dead-zone check there.
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        writing++;
+        const left = visit(node.left, closure, ownThis) as ts.Expression;
+        writing--;
+        return f.updateBinaryExpression(node, left, node.operatorToken, visit(node.right, closure, ownThis) as ts.Expression);
+      }
+      if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+        writing++;
+        const operand = visit(node.operand, closure, ownThis) as ts.Expression;
+        writing--;
+        return ts.isPrefixUnaryExpression(node) ? f.updatePrefixUnaryExpression(node, operand) : f.updatePostfixUnaryExpression(node, operand);
       }
       if (ts.isArrowFunction(node)) return recurse(node, closure + 1, ownThis);
       if (isFunctionBoundary(node) || ts.isClassLike(node)) return recurse(node, closure + 1, true);
@@ -515,6 +544,10 @@ export function bindingToAssignmentPattern(name: ts.BindingPattern): ts.Expressi
       return el.initializer ? assign(target, el.initializer) : target;
     }),
   );
+}
+
+function uninitialized(): ts.Expression {
+  return f.createPropertyAccessExpression(id(MACHINE.runtime), "UNINITIALIZED");
 }
 
 function superGet(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, visitExpr: (e: ts.Expression) => ts.Expression): ts.Expression {

@@ -11,7 +11,7 @@
  *              jumpIf !$awaited1 → 3   stmt if (done) «jump 3»   jump 1   label 3 (after loop)
  */
 import ts from "typescript";
-import type { BindingInfo, Scope } from "../analyze/bindings.js";
+import type { Binding, BindingInfo, Scope } from "../analyze/bindings.js";
 import { containsSuspension, isFunctionBoundary } from "../analyze/suspension.js";
 import type { NameAuthority } from "../names.js";
 import { f, skipOuter } from "../normalize/factory.js";
@@ -58,6 +58,8 @@ export class Builder {
     private readonly bindings: BindingInfo,
     private readonly names: NameAuthority,
     private readonly describe: (node: ts.Node) => string,
+    /** Bindings that start in their temporal dead zone (analyze/tdz.ts). */
+    private readonly deadZone: ReadonlySet<Binding> = new Set(),
   ) {}
 
   build(body: readonly ts.Statement[], startLine: number): BuiltBody {
@@ -245,6 +247,10 @@ export class Builder {
       this.newLabel(ts.isCaseClause(c) ? `case ${this.describe(c.expression)}:` : "default:", this.lineOf(c)),
     );
     const discriminant = s.expression;
+    // The case block's scope exists before any clause runs: a jump to a later clause skips the
+    // declarations of earlier ones, which stay in their dead zone.
+    const scope = this.bindings.scopeOf.get(s.caseBlock);
+    if (scope) this.enterScope(scope, s.caseBlock.clauses.flatMap((cl) => cl.statements));
     s.caseBlock.clauses.forEach((c, i) => {
       if (ts.isCaseClause(c)) {
         this.emit({ op: "jumpIf", cond: f.createBinaryExpression(discriminant, ts.SyntaxKind.EqualsEqualsEqualsToken, c.expression), whenTrue: true, target: clauseLabels[i]! });
@@ -255,10 +261,8 @@ export class Builder {
     const region: Region = { kind: "breakable", labels, breakLabel: exit };
     this.switchRegions.add(region);
     this.regions.push(region);
-    const scope = this.bindings.scopeOf.get(s.caseBlock);
     s.caseBlock.clauses.forEach((c, i) => {
       this.mark(clauseLabels[i]!);
-      if (i === 0 && scope) this.enterScope(scope, s.caseBlock.clauses.flatMap((cl) => cl.statements));
       this.statements(c.statements);
     });
     this.regions.pop();
@@ -436,7 +440,8 @@ export class Builder {
   /** Entering a scope of the machine: its environment (if captured) and its hoisted functions. */
   private enterScope(scope: Scope, statements: readonly ts.Statement[]): void {
     const hoisted = statements.filter((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.body !== undefined);
-    if (hoisted.length === 0 && !hasCaptured(scope)) return;
+    const startsDead = [...scope.bindings.values()].some((b) => this.deadZone.has(b));
+    if (hoisted.length === 0 && !hasCaptured(scope) && !startsDead) return;
     this.emit({ op: "enterScope", scope, hoisted });
   }
 }

@@ -39,7 +39,7 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
   const envOf = new Map<Scope, Binding>();
   for (const b of info.machineBindings) {
     if (!b.captured || envOf.has(b.scope)) continue;
-    envOf.set(b.scope, { name: envName(), kind: "temp", scope: b.scope, captured: false, machineLevel: true });
+    envOf.set(b.scope, { name: envName(), kind: "temp", scope: b.scope, captured: false, machineLevel: true, uses: [] });
   }
   const storageOf = (b: Binding): Binding => (b.captured ? envOf.get(b.scope)! : b);
 
@@ -99,6 +99,7 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
             if (i.copyFrom) read(env);
             def.add(env);
           }
+          for (const b of i.scope.bindings.values()) if (!b.captured && b.machineLevel && (b.kind === "let" || b.kind === "const" || b.kind === "class")) def.add(b);
           for (const fn of i.hoisted) {
             readAll(fn);
             if (fn.name) write(info.refs.get(fn.name));

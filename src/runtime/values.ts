@@ -10,3 +10,12 @@ export function propertyKey(value: unknown): string | symbol {
   // Let the engine run ToPrimitive(value, string) exactly as a computed key does.
   return Reflect.ownKeys({ [value as unknown as PropertyKey]: 0 })[0]!;
 }
+
+/** The value of a machine's `let`/`const`/`class` binding before its declaration has run. */
+export const UNINITIALIZED: unique symbol = Symbol("UNINITIALIZED");
+
+/** Reads a binding that may still be in its temporal dead zone. */
+export function tdz<T>(value: T | typeof UNINITIALIZED, name: string): T {
+  if (value === UNINITIALIZED) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+  return value;
+}
