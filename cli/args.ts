@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { Mode } from "../src/index.js";
+import type { Mode, Phase } from "../src/index.js";
 import { UsageError } from "./usage-error.js";
 
 /** What the command line asked for, validated. */
@@ -22,6 +22,8 @@ export interface LowerArgs extends LoweringArgs {
   runtime: "import" | "inline";
   out: string | undefined;
   diff: boolean;
+  /** Print this phase boundary instead of the lowered code. */
+  phase: Phase | undefined;
 }
 
 export interface RunArgs extends LoweringArgs {
@@ -41,6 +43,7 @@ const OPTIONS = {
   runtime: { type: "string" },
   out: { type: "string", short: "o" },
   diff: { type: "boolean" },
+  phase: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
@@ -49,7 +52,7 @@ type OptionName = keyof typeof OPTIONS;
 
 /** Which options each command accepts (help and version are accepted everywhere). */
 const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
-  lower: ["mode", "function", "js", "runtime", "out", "diff"],
+  lower: ["mode", "function", "js", "runtime", "out", "diff", "phase"],
   run: ["mode", "function"],
   check: ["mode", "function"],
 };
@@ -114,6 +117,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
         runtime: choice(given, "runtime", ["import", "inline"], "import"),
         out: stringValue(given, "out"),
         diff: given.has("diff"),
+        phase: given.has("phase") ? choice<Phase>(given, "phase", ["normalize", "ir", "states", "layout"], "ir") : undefined,
       };
     case "run":
       return { command: "run", ...lowering, programArgs };

@@ -24,6 +24,9 @@ Options:
   -o, --out OUT            lower: write the output to OUT instead of stdout; nothing is
                            written when there are errors
   --diff                   lower: print a unified diff from the source to the lowered code
+  --phase PHASE            lower: print a phase boundary instead: normalize (awaits lifted to
+                                        statements), ir (instructions), states, or layout (fields,
+                                        locals, environments, what is live where)
   -h, --help               print this help
   --version                print the version
 

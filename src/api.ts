@@ -7,6 +7,9 @@
 /** promise: indistinguishable from native (default). future: Rust's lazy model. */
 export type Mode = "promise" | "future";
 
+/** The phase boundaries the CLI can print (`--phase`). */
+export type Phase = "normalize" | "ir" | "states" | "layout";
+
 export interface LowerOptions {
   /** Used in diagnostics, legends and source maps. Default "input.ts". */
   fileName?: string;
@@ -20,6 +23,11 @@ export interface LowerOptions {
    * it runs on its own. Default "import".
    */
   runtime?: "import" | "inline";
+  /**
+   * Print a phase boundary instead of the lowered program: the normalized body, the IR, the states
+   * or the layout of each machine (DESIGN.md §3). For reading; the format is not stable.
+   */
+  phase?: Phase;
   /** Only lower (and print) the machine of the function with this name. */
   functionName?: string;
 }

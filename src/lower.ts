@@ -18,7 +18,9 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
   if (diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics };
 
   const report: TransformReport = { machines: [], diagnostics };
-  const transformer = unawaitTransformer({ fileName, functionName: options.functionName }, report);
+  const boundaries: string[] = [];
+  const observe = options.phase ? (phase: string, text: string) => void (phase === options.phase && boundaries.push(text)) : undefined;
+  const transformer = unawaitTransformer({ fileName, functionName: options.functionName, observe }, report);
   let code: string;
   let map: SourceMapV3 | undefined;
   if (options.target === "js") {
@@ -42,6 +44,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     report.diagnostics.push({ severity: "error", code: "UA0002", message: `no async function named \`${options.functionName}\` in this file`, fileName, line: 1, column: 1, start: 0, length: 0 });
     return { code: "", machines: [], diagnostics: report.diagnostics };
   }
+  if (options.phase) return { code: boundaries.join("\n\n") + "\n", machines: report.machines, diagnostics: report.diagnostics };
   if (report.machines.length > 0) {
     const linked = linkRuntime(code, options.runtime ?? "import", ts.isExternalModule(sf));
     code = linked.code;

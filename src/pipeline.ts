@@ -10,7 +10,8 @@
  *   7. emit       (emit/machine.ts)    the class with `poll`, and the wrapper
  */
 import ts from "typescript";
-import type { MachineInfo } from "./api.js";
+import type { MachineInfo, Phase } from "./api.js";
+import { printIR, printLayout, printNormalized, printStates } from "./ir/print.js";
 import { bindFunction, type Binding } from "./analyze/bindings.js";
 import { bindingsWithDeadZone } from "./analyze/tdz.js";
 import { emitMachineClass } from "./emit/machine.js";
@@ -33,6 +34,8 @@ export interface LowerContext {
   isStableName: (name: string) => boolean;
   /** Machine classes of async functions nested in a concise arrow body. */
   innerClasses: ts.Statement[];
+  /** Receives each phase boundary as text, when the caller asked for one (`--phase`). */
+  observe?: (phase: Phase, text: string) => void;
   /** Set when the machine is a static private field of this class (its body uses private names). */
   ownerClass?: string;
 }
@@ -76,6 +79,9 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const spiller = new Spiller(names, ctx.isStableName);
   const normalized = new StatementNormalizer(spiller, names).block(body);
 
+  const header = `// ${displayName} (${ctx.fileName}:${position.line + 1})`;
+  ctx.observe?.("normalize", printNormalized(`${header}\n${describeFunction(original).replace(/\(\)$/, "")}(${fn.parameters.map((p) => shortText(p, sf)).join(", ")})`, normalized, sf));
+
   // 3. analyze
   const info = bindFunction(machineParams, normalized, fn.body!);
   const paramBindings = machineParams.map((p) => info.refs.get(p)!);
@@ -95,7 +101,9 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   // 4. build IR, 5. split
   const describe = (n: ts.Node): string => shortText(n, sf);
   const built = new Builder(sf, info, names, describe, deadZone).build(normalized, position.line + 1);
+  ctx.observe?.("ir", printIR(header, built, sf));
   const body5 = split(built);
+  ctx.observe?.("states", printStates(header, body5, sf));
 
   // 6. layout
   const fieldNames = new FieldNames();
@@ -119,6 +127,8 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     const h = layout.homes.get(b)!;
     if (h.kind === "local") h.name = localNames.claim(b.name);
   }
+
+  ctx.observe?.("layout", printLayout(header, layout, info, body5));
 
   // 7. emit
   const isArrow = ts.isArrowFunction(fn);

@@ -8,7 +8,7 @@
  * wrapper and class as ordinary code.
  */
 import ts from "typescript";
-import type { Diagnostic, MachineInfo } from "./api.js";
+import type { Diagnostic, MachineInfo, Phase } from "./api.js";
 import { identifiersIn, NameAuthority } from "./names.js";
 import { f } from "./normalize/factory.js";
 import { lowerFunction, type AsyncFunctionNode } from "./pipeline.js";
@@ -22,6 +22,8 @@ export interface TransformReport {
 export interface TransformOptions {
   fileName: string;
   functionName?: string;
+  /** Receives each phase boundary of each machine as text. */
+  observe?: (phase: Phase, text: string) => void;
 }
 
 export function isLowerableAsync(node: ts.Node): boolean {
@@ -101,7 +103,7 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
           if (inClass && inClass.name === undefined) {
             throw new UnsupportedAwait(node, "an async method that uses private names in an anonymous class (give the class a name)");
           }
-          const lowered = lowerFunction(inner, node, { sourceFile, fileName: options.fileName, names, isStableName, innerClasses, ownerClass: inClass?.name });
+          const lowered = lowerFunction(inner, node, { sourceFile, fileName: options.fileName, names, isStableName, innerClasses, ownerClass: inClass?.name, observe: options.observe });
           report.machines.push(lowered.info);
           if (inClass) {
             const c = lowered.classDecl;

@@ -196,6 +196,20 @@ describe("lowering through the CLI", () => {
     expect(stdout).not.toMatch(/async function total\s*\(/);
   });
 
+  it("--phase prints each boundary of the pipeline", async () => {
+    const name = file("total.ts", exampleTotal);
+    const phases = await Promise.all(["normalize", "ir", "states", "layout"].map((p) => unawait([name, "--function", "total", "--phase", p])));
+    for (const r of phases) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    const [normalize, ir, states, layout] = phases.map((r) => r.stdout);
+    expect(normalize).toMatch(/const item = await load\(id\);/);
+    expect(normalize).toMatch(/\$rt\.iterate\(ids\)/);
+    expect(ir).toMatch(/suspend\s+load\(id\) → L\d+/);
+    expect(states).toMatch(/^state 3: resume after await #1 `load\(id\)` \(line \d+\) \[resume\]/m);
+    expect(layout).toMatch(/^fields:  ids, sum, \$iter1$/m);
+    expect(layout).toMatch(/^locals of poll:  \$value1, id, item, \$caught1$/m);
+    expect((await unawait([name, "--phase", "bogus"])).code).toBe(2);
+  });
+
   it("--function NAME lowers only that function", async () => {
     const name = file("total.ts", exampleTotal);
     const { stdout } = await unawait([name, "--function", "total"]);

@@ -20,11 +20,12 @@ export async function lowerCommand(args: LowerArgs): Promise<number> {
     target: args.target,
     runtime: args.runtime,
     functionName: args.functionName,
+    phase: args.phase,
   });
   printDiagnostics(result.diagnostics, source.text);
   if (hasErrors(result.diagnostics)) return ExitCode.failed;
 
-  const code = args.target === "ts" ? await formatted(result.code) : result.code;
+  const code = args.target === "ts" && !args.phase ? await formatted(result.code) : result.code;
   const output = args.diff ? diffFromSource(source.fileName, source.text, code, args.target) : code;
   await writeOutput(output, args.out);
   return ExitCode.ok;
