@@ -6,6 +6,7 @@
  * TypeScript or JavaScript, and links the runtime (an import, or the runtime pasted in).
  */
 import ts from "typescript";
+import vm from "node:vm";
 import type { Diagnostic, LowerOptions, LowerResult, SourceMapV3 } from "./api.js";
 import { inlineRuntime } from "./emit/inlineRuntime.js";
 import { unawaitTransformer, type TransformReport } from "./transform.js";
@@ -15,6 +16,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
   const fileName = options.fileName ?? "input.ts";
   const { sf, kind } = parse(fileName, source);
   const diagnostics = [...syntaxErrors(sf, fileName), ...refusals(sf, fileName, options.mode)];
+  if (diagnostics.length === 0 && !ts.isExternalModule(sf)) diagnostics.push(...earlyErrors(source, kind, fileName));
   if (diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics };
 
   const report: TransformReport = { machines: [], diagnostics };
@@ -106,6 +108,24 @@ function scriptKindOf(fileName: string): ts.ScriptKind {
   if (/\.jsx$/.test(fileName)) return ts.ScriptKind.JSX;
   if (/\.[cm]?js$/.test(fileName)) return ts.ScriptKind.JS;
   return ts.ScriptKind.TS;
+}
+
+/**
+ * Early errors TypeScript's parser lets through (`(await x) = 1`, `await` as a nested binding name,
+ * ...) would make a program that the engine refuses turn into one that runs. The engine's own
+ * parser decides: the script, types stripped, is compiled (not run) by `vm.Script`.
+ */
+function earlyErrors(source: string, kind: ts.ScriptKind, fileName: string): Diagnostic[] {
+  const js = ts.transpileModule(source, { fileName: kind === ts.ScriptKind.JS ? "input.js" : "input.ts", compilerOptions: { ...jsOptions, sourceMap: false } }).outputText;
+  try {
+    new vm.Script(js, { filename: fileName });
+    return [];
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) return [];
+    const line = Number(/:(\d+)\n/.exec(String((e as Error).stack))?.[1] ?? "1");
+    const start = source.split("\n").slice(0, line - 1).join("\n").length + (line > 1 ? 1 : 0);
+    return [{ severity: "error", code: "UA1001", message: `syntax error: ${e.message}`, fileName, line, column: 1, start, length: 0 }];
+  }
 }
 
 /**

@@ -244,6 +244,13 @@ describe("lowering through the CLI", () => {
     expect(readdirSync(work).filter((entry) => entry.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("an early error the engine would report (invalid assignment target) is refused, not lowered", async () => {
+    const name = file("early.js", "async function f() {\n  (await 1) = 2;\n}\n");
+    const { code, stdout, stderr } = await unawait(["lower", name, "--js"]);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
+    expect(stderr).toMatch(/^early\.js:2:\d+: error UA1001: syntax error: Invalid left-hand side in assignment/);
+  });
+
   it("a syntax error is a diagnostic, not a stack trace", async () => {
     const name = file("broken.ts", "async function f() {\n  await ;\n");
     const { code, stdout, stderr } = await unawait([name]);
