@@ -22,7 +22,7 @@ import { FieldNames, identifiersIn, MACHINE, NameAuthority } from "./names.js";
 import { block, declare, f, id, runtimeCall } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
 import { StatementNormalizer } from "./normalize/statements.js";
-import { functionNameOf } from "./transform.js";
+import { functionNameOf } from "./discover/functions.js";
 
 export type AsyncFunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 

@@ -6,7 +6,8 @@
 import ts from "typescript";
 import type { Diagnostic, Mode } from "./api.js";
 import { isFunctionBoundary } from "./analyze/suspension.js";
-import { diagnosticAt, isLowerableAsync } from "./transform.js";
+import { isLowerableAsync } from "./discover/functions.js";
+import { diagnosticAt } from "./transform.js";
 
 /** The mode a file asks for: its `// @unawait-mode` pragma, else the caller's choice. */
 export function modeOf(source: string, requested: Mode | undefined): Mode {

@@ -11,6 +11,7 @@ import ts from "typescript";
 import type { Diagnostic, MachineInfo, Phase } from "./api.js";
 import { identifiersIn, NameAuthority } from "./names.js";
 import { f } from "./normalize/factory.js";
+import { containsAsyncFunction, functionNameOf, isLowerableAsync } from "./discover/functions.js";
 import { lowerFunction, type AsyncFunctionNode } from "./pipeline.js";
 import { UnsupportedAwait } from "./normalize/spill.js";
 
@@ -26,11 +27,6 @@ export interface TransformOptions {
   observe?: (phase: Phase, text: string) => void;
 }
 
-export function isLowerableAsync(node: ts.Node): boolean {
-  if (!(ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node))) return false;
-  if (!node.body || node.asteriskToken) return false;
-  return (ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Async) !== 0 || !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-}
 
 export function unawaitTransformer(options: TransformOptions, report: TransformReport): ts.TransformerFactory<ts.SourceFile> {
   return (context) => (sourceFile) => {
@@ -152,10 +148,6 @@ function isPrologue(s: ts.Statement): boolean {
   return ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression);
 }
 
-function containsAsyncFunction(node: ts.Node): boolean {
-  if (isLowerableAsync(node)) return true;
-  return ts.forEachChild(node, (c) => (containsAsyncFunction(c) ? true : undefined)) ?? false;
-}
 
 /** Names that some code in the file assigns to: reading them before and after an await may differ. */
 function assignedNames(sf: ts.SourceFile): Set<string> {
@@ -192,23 +184,6 @@ function forEachName(name: ts.BindingName, fn: (n: string) => void): void {
   for (const el of name.elements) if (!ts.isOmittedExpression(el)) forEachName(el.name, fn);
 }
 
-export function functionNameOf(node: AsyncFunctionNode): string | undefined {
-  if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && node.name) return node.name.text;
-  if (ts.isMethodDeclaration(node)) {
-    const n = node.name;
-    if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n)) return n.text.replace(/^#/, "");
-    return undefined;
-  }
-  const parent = (node as ts.Node).parent as ts.Node | undefined;
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (parent && ts.isPropertyAssignment(parent) && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name))) return parent.name.text;
-  if (parent && ts.isPropertyDeclaration(parent) && (ts.isIdentifier(parent.name) || ts.isPrivateIdentifier(parent.name))) return parent.name.text.replace(/^#/, "");
-  if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) return parent.left.text;
-  // Defaults in patterns and parameters name their function too: `const [f = async () => 1] = []`.
-  if (parent && (ts.isBindingElement(parent) || ts.isParameter(parent)) && parent.initializer === node && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (parent && ts.isShorthandPropertyAssignment(parent) && parent.objectAssignmentInitializer === node) return parent.name.text;
-  return undefined;
-}
 
 export function diagnosticAt(sf: ts.SourceFile, fileName: string, node: ts.Node, code: string, message: string, severity: "error" | "warning"): Diagnostic {
   const start = node.pos >= 0 ? node.getStart(sf) : 0;
