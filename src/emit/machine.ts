@@ -265,7 +265,8 @@ class MachineEmitter {
       case "suspend": {
         const resume = this.stateOf(i.resume);
         const out: ts.Statement[] = [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("awaitable", [this.expression(i.operand)])))];
-        for (const b of s ? this.m.layout.clearAtSuspend[s.id]! : []) out.push(stmt(assign(this.storage(b, false), id("undefined"))));
+        // Dead from here on: let go of the value (`undefined!` keeps the field's declared type).
+        for (const b of s ? this.m.layout.clearAtSuspend[s.id]! : []) out.push(stmt(assign(this.storage(b, false), f.createNonNullExpression(id("undefined")))));
         out.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(resume))));
         return out;
       }
@@ -273,7 +274,7 @@ class MachineEmitter {
         const r = id(MACHINE.pollResult);
         const out: ts.Statement[] = [
           f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(MACHINE.pollResult, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(f.createNonNullExpression(thisField(MACHINE.awaitee)), "poll"), undefined, [id(MACHINE.context)]))], ts.NodeFlags.Const)),
-          f.createIfStatement(f.createBinaryExpression(r, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING")), f.createReturnStatement(r)),
+          f.createIfStatement(f.createBinaryExpression(r, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING")), f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING"))),
           stmt(assign(thisField(MACHINE.awaitee), f.createNull())),
         ];
         if (i.target) out.push(stmt(assign(this.expression(i.target), f.createAsExpression(r, anyType()))));
@@ -288,7 +289,7 @@ class MachineEmitter {
         return [f.createIfStatement(i.whenTrue ? cond : f.createLogicalNot(f.createParenthesizedExpression(cond)), block(this.jumpTo(this.stateOf(i.target), nested, false)))];
       }
       case "return":
-        return [f.createReturnStatement(f.createCallExpression(thisField("$done"), undefined, [i.value ? this.expression(i.value) : id("undefined")]))];
+        return [f.createReturnStatement(f.createCallExpression(thisField("$done"), undefined, [i.value ? this.expression(i.value) : f.createNonNullExpression(id("undefined"))]))];
       case "complete": {
         const field = thisField(this.m.tries[i.tryId]!.completionField!);
         const c = i.completion;

@@ -1,0 +1,78 @@
+/**
+ * The TypeScript output type-checks (DESIGN.md §2): lowered modules compile under `strict` against
+ * the runtime's own types, with the fields typed as the locals were.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { expect, it } from "vitest";
+import { lower } from "../src/index.js";
+
+const runtime = fileURLToPath(new URL("../src/runtime/index.ts", import.meta.url));
+
+function typeErrors(files: Record<string, string>): string[] {
+  const options: ts.CompilerOptions = {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+    paths: { "unawait/runtime": [runtime] },
+  };
+  const host = ts.createCompilerHost(options);
+  const read = host.readFile.bind(host);
+  host.readFile = (name) => files[name] ?? read(name);
+  const exists = host.fileExists.bind(host);
+  host.fileExists = (name) => name in files || exists(name);
+  const program = ts.createProgram(Object.keys(files), options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
+}
+
+const sources: Record<string, string> = {
+  "total.ts": `${readFileSync(new URL("../fixtures/basics/example-total.ts", import.meta.url), "utf8")}\nexport {};\n`,
+  "finally.ts": `export async function read(open: () => Promise<{ close(): void; text(): Promise<string> }>): Promise<string> {
+  const file = await open();
+  try {
+    for (let i = 0; i < 3; i++) {
+      const t = await file.text();
+      if (t.length > 0) return t;
+    }
+    return "";
+  } finally {
+    file.close();
+  }
+}
+`,
+  "closures.ts": `export async function counters(n: number): Promise<Array<() => number>> {
+  const out: Array<() => number> = [];
+  for (let i = 0; i < n; i++) {
+    let count = i;
+    out.push(() => ++count);
+    await null;
+  }
+  return out;
+}
+export class Store {
+  #items = new Map<string, number>();
+  async add(key: string, value: Promise<number>): Promise<number> {
+    const v = (this.#items.get(key) ?? 0) + (await value);
+    this.#items.set(key, v);
+    return v;
+  }
+}
+`,
+};
+
+it("lowered modules type-check under strict", () => {
+  const lowered: Record<string, string> = {};
+  for (const [name, source] of Object.entries(sources)) {
+    const r = lower(source, { fileName: name, target: "ts" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.machines.length).toBeGreaterThan(0);
+    lowered[`/virtual/${name}`] = r.code;
+  }
+  expect(typeErrors(lowered)).toEqual([]);
+});
