@@ -134,7 +134,11 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const isArrow = ts.isArrowFunction(fn);
   const extras: Array<{ field: string; type: ts.TypeNode; value: ts.Expression }> = [];
   const anyT = f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
-  if (info.usesThis) extras.push({ field: MACHINE.thisValue, type: anyT, value: f.createThis() });
+  // In a derived constructor, `this` may not exist yet when an arrow is called: read it when used.
+  const lazyThis = info.usesThis && isArrow && insideDerivedConstructor(original);
+  if (info.usesThis) {
+    extras.push({ field: MACHINE.thisValue, type: anyT, value: lazyThis ? f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createThis()) : f.createThis() });
+  }
   if (info.usesArguments) extras.push({ field: MACHINE.argumentsObject, type: anyT, value: id("arguments") });
   if (info.usesSuper) {
     const k = id("k");
@@ -163,6 +167,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const { classDecl, sloppyPoll, stateRows } = emitMachineClass({
     sloppy,
     envFromWrapper: mappedArguments && fnEnv !== undefined,
+    lazyThis,
     deadZone,
     className,
     displayName,
@@ -255,6 +260,15 @@ function wrapperParameters(params: ts.NodeArray<ts.ParameterDeclaration>): ts.Pa
     const init = p.initializer ? f.createNonNullExpression(id("undefined")) : undefined;
     return f.createParameterDeclaration(undefined, p.dotDotDotToken, name, p.questionToken, p.type, init);
   });
+}
+
+/** Is this arrow inside a constructor of a class that extends another (where `this` starts unbound)? */
+function insideDerivedConstructor(node: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isConstructorDeclaration(n)) return n.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) ?? false;
+    if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return false;
+  }
+  return false;
 }
 
 /** Is the function strict-mode code? (A module, a class body, or a "use strict" on the way up.) */

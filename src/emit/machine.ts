@@ -39,6 +39,8 @@ export interface MachineParts {
   sloppy: boolean;
   /** The function scope's environment comes from the wrapper (mapped `arguments`), not the constructor. */
   envFromWrapper: boolean;
+  /** `$this` holds a function that reads `this` (an arrow in a derived constructor, before super()). */
+  lazyThis: boolean;
   /** Bindings that start in their temporal dead zone: marked on scope entry, checked when read. */
   deadZone: ReadonlySet<Binding>;
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
@@ -369,6 +371,12 @@ class MachineEmitter {
     return this.m.deadZone.has(b) ? uninitialized() : id("undefined");
   }
 
+  /** The function's own `this`: `this.$this`, or `this.$this()` where it is read lazily. */
+  private userThis(): ts.Expression {
+    const field = thisField(MACHINE.thisValue);
+    return this.m.lazyThis ? f.createCallExpression(field, undefined, []) : field;
+  }
+
   /** Environments that closures in the expressions of the current instruction capture. */
   private pendingEnvs = new Set<Binding>();
 
@@ -455,7 +463,7 @@ class MachineEmitter {
         const expr = f.createClassExpression(node.modifiers?.filter((m) => m.kind === ts.SyntaxKind.Decorator) as ts.ModifierLike[] | undefined, node.name, node.typeParameters, node.heritageClauses, node.members);
         return stmt(assign(this.storage(b, closure > 0, envs), recurse(expr, closure + 1, true) as ts.Expression));
       }
-      if (node.kind === ts.SyntaxKind.ThisKeyword && !ownThis) return thisField(MACHINE.thisValue);
+      if (node.kind === ts.SyntaxKind.ThisKeyword && !ownThis) return this.userThis();
       if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword && !ownThis) return thisField(MACHINE.newTarget);
       if (!ownThis && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
         return superGet(node, (x) => visit(x, closure, ownThis) as ts.Expression);
@@ -464,7 +472,7 @@ class MachineEmitter {
         const callee = node.expression;
         if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
           const fn = superGet(callee, (x) => visit(x, closure, ownThis) as ts.Expression);
-          return runtimeCall("call", [fn, thisField(MACHINE.thisValue), ...node.arguments.map((a) => visit(a, closure, ownThis) as ts.Expression)]);
+          return runtimeCall("call", [fn, this.userThis(), ...node.arguments.map((a) => visit(a, closure, ownThis) as ts.Expression)]);
         }
       }
       if (!ownThis && ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
