@@ -85,6 +85,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   // 3. analyze
   const info = bindFunction(machineParams, normalized, fn.body!);
   const paramBindings = machineParams.map((p) => info.refs.get(p)!);
+  if (selfName) paramBindings[0]!.readOnly = true;
   parameters.forEach((p, i) => {
     const b = paramBindings[i + (selfName ? 1 : 0)];
     if (simple && b) b.type = p.type;
@@ -168,6 +169,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     sloppy,
     envFromWrapper: mappedArguments && fnEnv !== undefined,
     lazyThis,
+    readOnly: selfName ? paramBindings[0] : undefined,
     deadZone,
     className,
     displayName,

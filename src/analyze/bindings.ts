@@ -22,6 +22,8 @@ export interface Binding {
   scope: Scope;
   /** Read or written from inside a nested function or class body. */
   captured: boolean;
+  /** Assignments do not change it (a named function expression's own name). */
+  readOnly?: boolean;
   /** Every use (not the declaration), with the outermost nested function it sits in, if any. */
   uses: Array<{ id: ts.Identifier; closure: ts.Node | undefined }>;
   /** Declared in a scope that the machine splits into states. */

@@ -41,6 +41,11 @@ export interface MachineParts {
   envFromWrapper: boolean;
   /** `$this` holds a function that reads `this` (an arrow in a derived constructor, before super()). */
   lazyThis: boolean;
+  /**
+   * The own name of a named function expression: a read-only binding. Assigning to it is ignored
+   * in sloppy mode and a TypeError in strict mode.
+   */
+  readOnly: Binding | undefined;
   /** Bindings that start in their temporal dead zone: marked on scope entry, checked when read. */
   deadZone: ReadonlySet<Binding>;
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
@@ -481,6 +486,11 @@ class MachineEmitter {
           const key = ts.isPropertyAccessExpression(left) ? f.createStringLiteral(left.name.text) : (visit(left.argumentExpression, closure, ownThis) as ts.Expression);
           return f.createCallExpression(f.createPropertyAccessExpression(thisField(MACHINE.superAccess), "set"), undefined, [key, visit(node.right, closure, ownThis) as ts.Expression]);
         }
+      }
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && this.m.readOnly && info.refs.get(node.left) === this.m.readOnly) {
+        // `fact = v` inside `async function fact() {}`: v is evaluated, the name keeps its value.
+        const value = visit(node.right, closure, ownThis) as ts.Expression;
+        return this.m.sloppy ? f.createParenthesizedExpression(value) : runtimeCall("assignToConstant", [value, f.createStringLiteral(node.left.text)]);
       }
       // The target of an assignment is written, not read: no dead-zone check there.
       if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {

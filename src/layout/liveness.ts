@@ -61,7 +61,7 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
     const write = (b: Binding | undefined): void => {
       if (!b || !b.machineLevel) return;
       const st = storageOf(b);
-      if (st !== b) return read(b); // writing a slot reads the environment
+      if (st !== b || b.readOnly) return read(b); // writing a slot reads the environment; a read-only name keeps its value
       def.add(st);
     };
     const readAll = (node: ts.Node | undefined): void => {

@@ -19,3 +19,8 @@ export function tdz<T>(value: T | typeof UNINITIALIZED, name: string): T {
   if (value === UNINITIALIZED) throw new ReferenceError(`Cannot access '${name}' before initialization`);
   return value;
 }
+
+/** Strict-mode assignment to a read-only binding (a named function expression's own name). */
+export function assignToConstant(_value: unknown, name: string): never {
+  throw new TypeError(`Assignment to constant variable '${name}'.`);
+}
