@@ -212,6 +212,9 @@ export class Builder {
     if (s.initializer) {
       this.verbatim(ts.isVariableDeclarationList(s.initializer) ? f.createVariableStatement(undefined, s.initializer) : f.createExpressionStatement(s.initializer));
     }
+    // The spec copies per-iteration bindings before the first iteration too: a closure made in the
+    // initialiser keeps the original (fixture closures/for-let-init-closure).
+    if (scope && hasCaptured(scope)) this.emit({ op: "enterScope", scope, hoisted: [], copyFrom: true });
     const headText = this.loopHead(s);
     const head = this.newLabel(`loop head: ${headText}`);
     const cont = this.newLabel(`next iteration: ${headText}`);
