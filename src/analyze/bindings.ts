@@ -235,6 +235,15 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
       }
       return;
     }
+    if (ts.isVariableDeclarationList(node) && !(node.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
+      // Annex B: `var e` inside `catch (e)` declares the function's e but writes the catch parameter.
+      for (const d of node.declarations) {
+        if (!ts.isIdentifier(d.name)) continue;
+        const b = lookup(scope, d.name.text);
+        if (b?.kind === "catch") refs.set(d.name, b);
+      }
+      return ts.forEachChild(node, (c) => visit(c, scope));
+    }
     if (ts.isVariableDeclaration(node)) {
       visitPatternDefaults(node.name, scope);
       if (node.initializer) visit(node.initializer, scope);
