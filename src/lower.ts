@@ -16,7 +16,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
   const fileName = options.fileName ?? "input.ts";
   const { sf, kind } = parse(fileName, source);
   const diagnostics = [...syntaxErrors(sf, fileName), ...refusals(sf, fileName, options.mode)];
-  if (diagnostics.length === 0 && !ts.isExternalModule(sf)) diagnostics.push(...earlyErrors(source, kind, fileName));
+  if (diagnostics.length === 0 && !ts.isExternalModule(sf)) diagnostics.push(...earlyErrors(source, kind, fileName, sf));
   if (diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics };
 
   const report: TransformReport = { machines: [], diagnostics };
@@ -115,8 +115,10 @@ function scriptKindOf(fileName: string): ts.ScriptKind {
  * ...) would make a program that the engine refuses turn into one that runs. The engine's own
  * parser decides: the script, types stripped, is compiled (not run) by `vm.Script`.
  */
-function earlyErrors(source: string, kind: ts.ScriptKind, fileName: string): Diagnostic[] {
-  const js = ts.transpileModule(source, { fileName: kind === ts.ScriptKind.JS ? "input.js" : "input.ts", compilerOptions: { ...jsOptions, sourceMap: false } }).outputText;
+function earlyErrors(source: string, kind: ts.ScriptKind, fileName: string, sf: ts.SourceFile): Diagnostic[] {
+  // JavaScript is checked as written (re-printing would drop, say, a rest parameter's trailing comma);
+  // TypeScript with its types stripped.
+  const js = kind === ts.ScriptKind.JS || !hasTypeScriptSyntax(sf) ? source : ts.transpileModule(source, { fileName: "input.ts", compilerOptions: { ...jsOptions, sourceMap: false } }).outputText;
   try {
     new vm.Script(js, { filename: fileName });
     return [];
@@ -126,6 +128,25 @@ function earlyErrors(source: string, kind: ts.ScriptKind, fileName: string): Dia
     const start = source.split("\n").slice(0, line - 1).join("\n").length + (line > 1 ? 1 : 0);
     return [{ severity: "error", code: "UA1001", message: `syntax error: ${e.message}`, fileName, line, column: 1, start, length: 0 }];
   }
+}
+
+/** Does the file use any syntax that only TypeScript has (types, enums, `as`, `!`, ...)? */
+function hasTypeScriptSyntax(sf: ts.SourceFile): boolean {
+  const visit = (n: ts.Node): boolean =>
+    ts.isTypeNode(n) ||
+    ts.isInterfaceDeclaration(n) ||
+    ts.isTypeAliasDeclaration(n) ||
+    ts.isEnumDeclaration(n) ||
+    ts.isModuleDeclaration(n) ||
+    ts.isAsExpression(n) ||
+    ts.isNonNullExpression(n) ||
+    ts.isSatisfiesExpression(n) ||
+    ts.isTypeAssertionExpression(n) ||
+    ts.isImportEqualsDeclaration(n) ||
+    ts.isDecorator(n) ||
+    (ts.canHaveModifiers(n) && (ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword || m.kind === ts.SyntaxKind.PublicKeyword || m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.ReadonlyKeyword || m.kind === ts.SyntaxKind.AbstractKeyword) ?? false)) ||
+    (ts.forEachChild(n, (c) => (visit(c) ? true : undefined)) ?? false);
+  return visit(sf);
 }
 
 /**

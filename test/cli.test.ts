@@ -251,6 +251,12 @@ describe("lowering through the CLI", () => {
     expect(stderr).toMatch(/^early\.js:2:\d+: error UA1001: syntax error: Invalid left-hand side in assignment/);
   });
 
+  it("a rest parameter with a trailing comma is refused as the engine refuses it", async () => {
+    const name = file("rest.js", "async function f(...a,) {\n  await a;\n}\n");
+    const { code, stdout } = await unawait(["lower", name, "--js"]);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
+  });
+
   it("a syntax error is a diagnostic, not a stack trace", async () => {
     const name = file("broken.ts", "async function f() {\n  await ;\n");
     const { code, stdout, stderr } = await unawait([name]);

@@ -446,6 +446,13 @@ class MachineEmitter {
         if (node.text === "arguments" && !ownThis && !info.refs.has(node)) return thisField(MACHINE.argumentsObject);
         return node;
       }
+      // Property names are names, not references (`o.arguments`, `{ arguments: 1 }`).
+      if (ts.isPropertyAccessExpression(node) && node.expression.kind !== ts.SyntaxKind.SuperKeyword) {
+        return f.updatePropertyAccessExpression(node, visit(node.expression, closure, ownThis) as ts.Expression, node.name);
+      }
+      if (ts.isPropertyAssignment(node) && !ts.isComputedPropertyName(node.name)) {
+        return f.updatePropertyAssignment(node, node.name, visit(node.initializer, closure, ownThis) as ts.Expression);
+      }
       if (ts.isShorthandPropertyAssignment(node)) {
         const b = machineLevel(node.name);
         if (b) return f.createPropertyAssignment(node.name.text, this.storage(b, closure > 0, envs));
