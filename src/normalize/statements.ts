@@ -276,16 +276,7 @@ export class StatementNormalizer {
       return [...pre, relabel(f.updateForOfStatement(s, s.awaitModifier, s.initializer, r.expr, s.statement), labels)];
     }
     const iter = this.spiller.tempFor(runtimeCall("iterate", [r.expr]), "iter", pre);
-    const value = this.names.temp("value");
-    const loopBody = [
-      declare("const", value, runtimeCall("step", [iter])),
-      f.createIfStatement(f.createBinaryExpression(id(value), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id("$rt"), "ITERATION_DONE")), f.createBreakStatement()),
-      ...this.bindLoopValue(s.initializer, id(value)),
-      this.body(s.statement),
-    ];
-    const forever = f.createForStatement(undefined, undefined, undefined, block(loopBody));
-    loopOrigin.set(forever, s);
-    const loop = relabel(forever, labels);
+    const loop = this.stepLoop(s, runtimeCall("step", [iter]), "value", labels);
     const caught = this.names.temp("caught");
     const guarded = f.createTryStatement(
       block([loop]),
@@ -303,16 +294,24 @@ export class StatementNormalizer {
       return [...pre, relabel(f.updateForInStatement(s, s.initializer, r.expr, s.statement), labels)];
     }
     const keys = this.spiller.tempFor(runtimeCall("forInKeys", [r.expr]), "keys", pre);
-    const key = this.names.temp("key");
+    return [...pre, this.stepLoop(s, runtimeCall("nextKey", [keys]), "key", labels)];
+  }
+
+  /**
+   * The loop of a for-of/for-in taken one step at a time:
+   *   for (;;) { const $value1 = STEP; if ($value1 === $rt.ITERATION_DONE) break; const x = $value1; BODY }
+   */
+  private stepLoop(s: ts.ForOfStatement | ts.ForInStatement, stepCall: ts.Expression, role: "value" | "key", labels: ts.Identifier[]): ts.Statement {
+    const value = this.names.temp(role);
     const loopBody = [
-      declare("const", key, runtimeCall("nextKey", [keys])),
-      f.createIfStatement(f.createBinaryExpression(id(key), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id("$rt"), "ITERATION_DONE")), f.createBreakStatement()),
-      ...this.bindLoopValue(s.initializer, id(key)),
+      declare("const", value, stepCall),
+      f.createIfStatement(f.createBinaryExpression(id(value), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id("$rt"), "ITERATION_DONE")), f.createBreakStatement()),
+      ...this.bindLoopValue(s.initializer, id(value)),
       this.body(s.statement),
     ];
     const forever = f.createForStatement(undefined, undefined, undefined, block(loopBody));
     loopOrigin.set(forever, s);
-    return [...pre, relabel(forever, labels)];
+    return relabel(forever, labels);
   }
 
   /** The head of a for-of/for-in as a statement in the body: `const x = $value1;` or `o.x = $value1;`. */
