@@ -41,8 +41,8 @@ export interface LowerContext {
 }
 
 export interface LoweredFunction {
-  /** The wrapper: a function or method, or an expression around it (`$rt.asyncFunction(...)`). */
-  replacement: AsyncFunctionNode | ts.Expression;
+  /** The wrapper: a function or method, or an expression around it (`$rt.asyncFunction(...)`); undefined when it moved to `after`. */
+  replacement: AsyncFunctionNode | ts.Expression | undefined;
   classDecl: ts.ClassDeclaration;
   /** Statements to place after the class (the sloppy-mode poll). */
   after: ts.Statement[];
@@ -229,9 +229,27 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   // To a program that inspects it, the wrapper is an async function: its prototype is
   // AsyncFunction.prototype. Declarations are marked where their machine class is placed.
   const after: ts.Statement[] = sloppyPoll ? [sloppyPoll] : [];
-  if (ts.isFunctionDeclaration(fn) && fn.name) after.push(f.createExpressionStatement(runtimeCall("asyncFunction", [id(fn.name.text)])));
-  let outer: AsyncFunctionNode | ts.Expression = replacement;
-  if (ts.isFunctionExpression(replacement) || ts.isArrowFunction(replacement)) {
+  let outer: AsyncFunctionNode | ts.Expression | undefined = replacement;
+  const methodForm = (name: string, params: readonly ts.ParameterDeclaration[]): ts.Expression => {
+    // `{ total(ids) { ... } }.total`: a method is no constructor, has no `prototype` and no sloppy
+    // `caller`/`arguments`, as an async function; it keeps its name and its dynamic `this`.
+    const key = isIdentifierText(name) ? f.createIdentifier(name) : f.createStringLiteral(name);
+    const method = f.createMethodDeclaration(undefined, undefined, key, undefined, fn.typeParameters, params, fn.type, wrapperBody);
+    const holder = f.createObjectLiteralExpression([method]);
+    const picked = ts.isIdentifier(key) ? f.createPropertyAccessExpression(holder, key) : f.createElementAccessExpression(holder, key);
+    return runtimeCall("asyncFunction", [picked]);
+  };
+  if (ts.isFunctionDeclaration(fn) && fn.name) {
+    if (declaresAtScopeTop(original) && !fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword)) {
+      // Hoisted like the declaration: the variable is set at the top of the scope, with the machine class.
+      after.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(fn.name.text, undefined, undefined, methodForm(fn.name.text, wrapperParams))], ts.NodeFlags.None)));
+      outer = undefined;
+    } else {
+      after.push(f.createExpressionStatement(runtimeCall("asyncFunction", [id(fn.name.text)])));
+    }
+  } else if (ts.isFunctionExpression(replacement) && !selfName) {
+    outer = methodForm((ts.isFunctionExpression(fn) ? fn.name?.text : undefined) ?? functionNameOf(original) ?? "", wrapperParams);
+  } else if (ts.isFunctionExpression(replacement) || ts.isArrowFunction(replacement)) {
     // Wrapping would lose the name an anonymous function gets from its context (`const f = ...`).
     const inferred = !(ts.isFunctionExpression(fn) && fn.name) ? functionNameOf(original) : undefined;
     outer = runtimeCall("asyncFunction", [replacement, ...(inferred !== undefined ? [f.createStringLiteral(inferred)] : [])]);
@@ -262,6 +280,16 @@ function wrapperParameters(params: ts.NodeArray<ts.ParameterDeclaration>): ts.Pa
     const init = p.initializer ? f.createNonNullExpression(id("undefined")) : undefined;
     return f.createParameterDeclaration(undefined, p.dotDotDotToken, name, p.questionToken, p.type, init);
   });
+}
+
+/** A declaration directly in a script, module or function body (not in a block): `var` has its scope. */
+function declaresAtScopeTop(node: ts.Node): boolean {
+  const parent = node.parent;
+  return !!parent && (ts.isSourceFile(parent) || (ts.isBlock(parent) && !!parent.parent && ts.isFunctionLike(parent.parent)));
+}
+
+function isIdentifierText(name: string): boolean {
+  return /^[A-Za-z_$][\w$]*$/.test(name); // reserved words are fine as property names
 }
 
 /** Is this arrow inside a constructor of a class that extends another (where `this` starts unbound)? */

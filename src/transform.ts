@@ -111,7 +111,7 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
             if (frame) frame.push(lowered.classDecl, ...lowered.after);
             else throw new Error("internal: no statement list to place the machine in");
           }
-          return lowered.replacement;
+          return lowered.replacement ?? [];
         } catch (e) {
           if (e instanceof UnsupportedAwait) {
             report.diagnostics.push(diagnosticAt(sourceFile, options.fileName, e.node.pos >= 0 ? e.node : node, "UA2001", e.message, "error"));
