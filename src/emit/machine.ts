@@ -331,7 +331,7 @@ class MachineEmitter {
           const expr = f.createFunctionExpression(fn.modifiers?.filter((m) => m.kind === ts.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, fn.body!);
           const binding = this.m.info.refs.get(fn.name!);
           const target = binding ? this.storage(binding, false) : id(fn.name!.text);
-          out.push(...this.statement(stmt(assign(target, expr)), fn));
+          out.push(...this.statement(stmt(assign(target, expr))));
         }
         return out;
       }
@@ -399,9 +399,8 @@ class MachineEmitter {
   }
 
   /** A statement of the machine: rewritten, with the environments its closures capture made constant. */
-  private statement(st: ts.Statement, hoistedFrom?: ts.Node): ts.Statement[] {
+  private statement(st: ts.Statement): ts.Statement[] {
     const envs = new Set<Binding>();
-    void hoistedFrom;
     return this.withEnvironments(envs, this.rewriteStatement(st, envs));
   }
 

@@ -175,12 +175,13 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
   for (const b of info.machineBindings) if (b.captured) homes.set(b, { kind: "env", env: envOf.get(b.scope)!, name: b.name });
 
   // Clearing: at a suspension, fields that may hold a value but are dead at the resume point.
+  const preds = predecessorsInPoll(states, successors);
   const clearAtSuspend = states.map((s, i) => {
     const last = s.instrs[s.instrs.length - 1];
     if (!last || last.op !== "suspend") return [];
     const resume = target(last.resume);
     const maybe = new Set<Binding>([...liveIn[i]!, ...defs[i]!]);
-    for (const p of predecessorsWithinPoll(i, states, successors)) for (const b of [...liveIn[p]!, ...defs[p]!]) maybe.add(b);
+    for (const p of reachingWithinPoll(i, states, preds)) for (const b of [...liveIn[p]!, ...defs[p]!]) maybe.add(b);
     return fields.filter((b) => maybe.has(b) && !liveIn[resume]!.has(b));
   });
   return { fields, locals, homes, envOf, liveIn, clearAtSuspend, successors };
@@ -221,28 +222,32 @@ function successorsOf(s: State, count: number, target: (l: Label) => number): nu
   return [...out];
 }
 
-/** States that can reach `i` in the same poll (without passing a suspension). */
-function predecessorsWithinPoll(i: number, states: State[], successors: number[][]): number[] {
+/**
+ * Predecessors along edges that stay inside one poll: every edge except a suspension's edge to its
+ * resume state. Computed once for the whole machine.
+ */
+function predecessorsInPoll(states: State[], successors: number[][]): number[][] {
   const preds = states.map(() => [] as number[]);
   successors.forEach((succ, from) => {
-    const last = states[from]!.instrs[states[from]!.instrs.length - 1];
-    for (const to of succ) if (!(last?.op === "suspend" && states[to]!.info.resume && to !== from + 0 && isResumeOf(last, to, states))) preds[to]!.push(from);
+    const suspends = states[from]!.instrs[states[from]!.instrs.length - 1]?.op === "suspend";
+    for (const to of succ) if (!(suspends && states[to]!.info.resume)) preds[to]!.push(from);
   });
+  return preds;
+}
+
+/** States that can reach `i` in the same poll: walking back stops at resume states (a poll's start). */
+function reachingWithinPoll(i: number, states: State[], preds: number[][]): number[] {
   const seen = new Set<number>();
   const stack = [i];
   while (stack.length) {
     const n = stack.pop()!;
-    if (states[n]!.info.resume && n !== i) continue;
-    for (const p of preds[n]!) if (!seen.has(p)) {
+    for (const p of preds[n]!) {
+      if (seen.has(p)) continue;
       seen.add(p);
       if (!states[p]!.info.resume) stack.push(p);
     }
   }
   return [...seen];
-}
-
-function isResumeOf(last: Instr, to: number, states: State[]): boolean {
-  return last.op === "suspend" && states[to]!.info.resume;
 }
 
 export function forEachBindingName(name: ts.BindingName, fn: (id: ts.Identifier) => void): void {
