@@ -31,7 +31,14 @@ describe.concurrent("fixtures: lowered output snapshots", () => {
   for (const fx of fixtures) {
     it(fx.id, async () => {
       const result = lower(fx.source, { fileName: `fixtures/${fx.id}`, target: "ts" });
-      expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const errors = result.diagnostics.filter((d) => d.severity === "error");
+      if (gaps[fx.id] && errors.length > 0) {
+        // A known gap that is refused outright: its snapshot records the refusal.
+        const refusal = errors.map((d) => `// ${d.fileName}:${d.line}:${d.column}: ${d.code}: ${d.message}\n`).join("");
+        await expect(`// unawait refuses this fixture (known gap: ${gaps[fx.id]}):\n${refusal}`).toMatchFileSnapshot(fx.snapshotPath);
+        return;
+      }
+      expect(errors).toEqual([]);
       const pretty = await format(result.code, { parser: "typescript", printWidth: 110 });
       await expect(pretty).toMatchFileSnapshot(fx.snapshotPath);
     });

@@ -73,13 +73,26 @@ describe("polling step by step", () => {
   }
 
   /** A context that records what the machine waits on, so the test can settle it. */
-  function handDriven() {
-    let waiting: { fulfil(v: unknown): void } | null = null;
+  function handDriven(PENDING: unknown) {
+    const NONE = Symbol("none");
+    let outcome: unknown = NONE;
+    const handed: unknown[] = [];
     return {
-      cx: { waker: { wake() {} }, awaitNative: (op: { fulfil(v: unknown): void }) => (waiting = op) },
+      handed,
+      cx: {
+        waker: { wake() {} },
+        awaitNative(operand: unknown) {
+          if (outcome === NONE) {
+            handed.push(operand);
+            return PENDING;
+          }
+          const value = outcome;
+          outcome = NONE;
+          return value;
+        },
+      },
       settle(value: unknown) {
-        waiting!.fulfil(value);
-        waiting = null;
+        outcome = value;
       },
     };
   }
@@ -88,7 +101,7 @@ describe("polling step by step", () => {
     const source = `async function f(a: number) {\n  const x = a * 2;\n  await "first";\n  const y = x + 1;\n  await "second";\n  return y;\n}\n`;
     const { Machine, $rt } = load(source, "f$Future");
     const m = new Machine(5);
-    const { cx, settle } = handDriven();
+    const { cx, settle, handed } = handDriven($rt.PENDING);
     expect(Object.keys(m).filter((k) => !k.startsWith("$"))).toEqual(["a", "x", "y"]);
 
     expect(m.poll(cx)).toBe($rt.PENDING);
@@ -101,14 +114,15 @@ describe("polling step by step", () => {
     settle("second");
     expect(m.poll(cx)).toBe(11);
     expect(m.$state).toBe($rt.DONE);
+    expect(handed).toEqual(["first", "second"]);
     expect(() => m.poll(cx)).toThrow("`async function f` was polled after it completed");
   });
 
   it("a machine that throws is poisoned and says so when polled again", () => {
-    const { Machine } = load(`async function g() {\n  await 0;\n  throw new Error("boom");\n}\n`, "g$Future");
+    const { Machine, $rt } = load(`async function g() {\n  await 0;\n  throw new Error("boom");\n}\n`, "g$Future");
     const m = new Machine();
-    const { cx, settle } = handDriven();
-    m.poll(cx);
+    const { cx, settle } = handDriven($rt.PENDING);
+    expect(m.poll(cx)).toBe($rt.PENDING);
     settle(0);
     expect(() => m.poll(cx)).toThrow("boom");
     expect(() => m.poll(cx)).toThrow("`async function g` was polled after it threw (the machine is poisoned)");

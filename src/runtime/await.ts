@@ -5,65 +5,36 @@
  *   [lowered]  this.$awaitee = $rt.awaitable(load(id)); this.$state = 2;
  *              case 2: const r = this.$awaitee.poll(cx); if (r === $rt.PENDING) return r; ...
  *
- * The first poll hands the operand to the driver (`cx.awaitNative`); once the driver has settled
- * it, the next poll returns the value or throws the rejection reason at the `await`.
+ * In promise mode the operand is a native value (promise, thenable or plain value) and the
+ * driver performs the spec's Await on it. The adapter therefore needs no state of its own, and
+ * allocates nothing: `awaitable(v)` hands `v` over and returns `NATIVE_AWAIT`; the machine polls
+ * it at once (the `case` it falls into starts with that poll), and the poll passes the operand to
+ * `cx.awaitNative`, which answers `PENDING`. When the driver has settled the operand it polls the
+ * machine again; the same poll, the first thing the resumed state does, now receives the value
+ * from `cx.awaitNative` (or throws the rejection reason at the `await`).
+ *
+ * The hand-over is safe because nothing runs between `awaitable(v)` and that poll: the operand
+ * has already been evaluated, and only `$state` and dead fields are written in between.
  */
 import type { Context } from "./context.js";
 import type { Future } from "./future.js";
-import { PENDING, type Poll } from "./poll.js";
+import type { Poll } from "./poll.js";
 
-const UNSETTLED = 0;
-const FULFILLED = 1;
-const REJECTED = 2;
-type Settlement = typeof UNSETTLED | typeof FULFILLED | typeof REJECTED;
+/** The operand of the `await` being suspended on, between `awaitable(v)` and the poll after it. */
+let handedOver: unknown = undefined;
 
-export class AwaitOperand<T> implements Future<T> {
-  private settlement: Settlement = UNSETTLED;
-  private outcome: unknown = undefined;
+/** The awaitee of a machine suspended at an `await` of a native value (promise mode). */
+export const NATIVE_AWAIT: Future<unknown> = Object.freeze({
+  poll(cx: Context): Poll<unknown> {
+    const operand = handedOver;
+    handedOver = undefined;
+    return cx.awaitNative(operand);
+  },
+  toString: () => "NATIVE_AWAIT",
+});
 
-  constructor(public operand: unknown) {}
-
-  /** Ready for another operand (the promise driver reuses consumed operands). */
-  reset(operand: unknown): this {
-    this.operand = operand;
-    this.settlement = UNSETTLED;
-    this.outcome = undefined;
-    return this;
-  }
-
-  poll(cx: Context): Poll<T> {
-    switch (this.settlement) {
-      case FULFILLED:
-        return this.outcome as T;
-      case REJECTED:
-        throw this.outcome;
-      case UNSETTLED:
-        cx.awaitNative(this as AwaitOperand<unknown>);
-        return PENDING;
-    }
-  }
-
-  /** Called by the driver when the operand has settled. */
-  fulfil(value: unknown): void {
-    this.settlement = FULFILLED;
-    this.outcome = value;
-  }
-
-  reject(reason: unknown): void {
-    this.settlement = REJECTED;
-    this.outcome = reason;
-  }
-}
-
-/** `await v` in promise mode: wrap the operand; the driver performs the spec's Await on it. */
-export function awaitable<T>(operand: T | PromiseLike<T>): AwaitOperand<T> {
-  const spare = spares.pop();
-  return spare ? (spare.reset(operand) as AwaitOperand<T>) : new AwaitOperand<T>(operand);
-}
-
-/** Operands the promise driver has seen consumed, ready for reuse (see promise.ts). */
-const spares: AwaitOperand<unknown>[] = [];
-
-export function recycle(op: AwaitOperand<unknown>): void {
-  if (spares.length < 1024) spares.push(op.reset(undefined));
+/** `await v` in promise mode: the driver performs the spec's Await on `v`. */
+export function awaitable<T>(operand: T | PromiseLike<T>): Future<T> {
+  handedOver = operand;
+  return NATIVE_AWAIT as Future<T>;
 }

@@ -3,9 +3,9 @@
  *
  * A future that returns `PENDING` must have arranged for `cx.waker.wake()` to be called when it can
  * make progress. In promise mode the driver (see promise.ts) waits for native operands itself:
- * an `await` operand registers with `cx.awaitNative(op)` instead of wiring a waker.
+ * an `await` hands its operand to `cx.awaitNative` instead of wiring a waker.
  */
-import type { AwaitOperand } from "./await.js";
+import type { Poll } from "./poll.js";
 
 export interface Waker {
   /** Ask for the task to be polled again. Every wake guarantees a later poll. */
@@ -15,10 +15,12 @@ export interface Waker {
 export interface Context {
   readonly waker: Waker;
   /**
-   * Wait for a native value (promise, thenable or plain value) with the ECMAScript `Await`
-   * semantics, then poll again. The driver decides how: the promise driver awaits it natively.
+   * `await operand` on a native value (promise, thenable or plain value), with the ECMAScript
+   * `Await` semantics. Called when the machine reaches the `await`: the context takes the operand
+   * and answers `PENDING`; its driver waits for the operand and polls again. Called by that next
+   * poll: answers the value, or throws the rejection reason.
    */
-  awaitNative(op: AwaitOperand<unknown>): void;
+  awaitNative(operand: unknown): Poll<unknown>;
 }
 
 /** A waker that does nothing: for contexts whose driver resumes by itself. */

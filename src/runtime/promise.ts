@@ -2,51 +2,113 @@
  * The promise driver: runs a machine so that the lowered function is indistinguishable from the
  * native `async` function it came from, tick for tick (promise mode, DESIGN.md §1).
  *
- * The driver is itself a native async function, on purpose: each time the machine suspends at an
- * `await`, the driver performs exactly the ECMAScript `Await` on the operand — PromiseResolve
- * (%Promise%, v) then PerformPromiseThen — so a native promise costs one tick, a thenable its
- * extra ticks, a patched `Promise.prototype.then` is not called for native promises, and the
- * `constructor` property is read as often as natively. Returning the machine's result from the
- * driver resolves the promise the way an async function's `return` does (thenables adopted), and a
- * throw from the machine — also before its first `await` — becomes the rejection. The call runs
- * synchronously up to the first suspension: the eager start of an async function.
+ *   [source]   async function f(x) { … }
+ *   [lowered]  function f(x) { return $rt.promise(new f$Future(x)); }
+ *
+ * The first poll runs synchronously inside the call: the eager start of an async function. If the
+ * machine finishes in it, the call returns a promise already settled the way an async function's
+ * early `return` or `throw` settles it, without starting a driver. Otherwise `drive` takes over:
+ * a native async function, on purpose. Each time the machine suspends at an `await`, the driver
+ * performs exactly the ECMAScript `Await` on the operand — PromiseResolve(%Promise%, v) then
+ * PerformPromiseThen — so a native promise costs one tick, a thenable its extra ticks, a patched
+ * `Promise.prototype.then` is not called for native promises, and the `constructor` property is
+ * read as often as natively. Returning the machine's result from the driver resolves the promise
+ * the way an async function's `return` does (thenables adopted), and a throw from the machine
+ * becomes the rejection.
  */
-import { recycle, type AwaitOperand } from "./await.js";
 import { noopWaker, type Context, type Waker } from "./context.js";
 import type { Future } from "./future.js";
-import { PENDING } from "./poll.js";
+import { PENDING, type Poll } from "./poll.js";
 
+const UNSETTLED = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+type Settlement = typeof UNSETTLED | typeof FULFILLED | typeof REJECTED;
+
+/**
+ * One context serves every promise-driven machine. A poll runs to completion before any other
+ * code, so what it carries is only ever in flight inside one synchronous step: the operand from
+ * the `await` that suspends to the driver that takes it, and an outcome from the driver that
+ * settled it to the poll that resumes.
+ */
 class PromiseDriverContext implements Context {
   readonly waker: Waker = noopWaker;
-  /** The operand the machine suspended on in the poll that just returned. */
-  awaiting: AwaitOperand<unknown> | null = null;
+  private handed = false;
+  private operand: unknown = undefined;
+  private settlement: Settlement = UNSETTLED;
+  private outcome: unknown = undefined;
 
-  awaitNative(op: AwaitOperand<unknown>): void {
-    this.awaiting = op;
+  awaitNative(operand: unknown): Poll<unknown> {
+    const settlement = this.settlement;
+    if (settlement === UNSETTLED) {
+      this.handed = true;
+      this.operand = operand;
+      return PENDING;
+    }
+    const outcome = this.outcome;
+    this.settlement = UNSETTLED;
+    this.outcome = undefined;
+    if (settlement === REJECTED) throw outcome;
+    return outcome;
+  }
+
+  /** The operand of the poll that just returned `PENDING`. */
+  takeOperand(): unknown {
+    if (!this.handed) throw new Error("a state machine returned PENDING without awaiting anything");
+    const operand = this.operand;
+    this.handed = false;
+    this.operand = undefined;
+    return operand;
+  }
+
+  settle(settlement: typeof FULFILLED | typeof REJECTED, outcome: unknown): void {
+    this.settlement = settlement;
+    this.outcome = outcome;
   }
 }
 
-/**
- * One context serves every promise-driven machine: a poll runs to completion before any other
- * code, and the driver takes `awaiting` right after the poll that set it.
- */
 const shared = new PromiseDriverContext();
 
-export async function promise<T>(machine: Future<T>): Promise<T> {
-  let consumed: AwaitOperand<unknown> | null = null;
+// The intrinsics, as they were before any user code could replace them.
+const NativePromise = Promise;
+const fulfilledWith: <T>(value: T) => Promise<T> = NativePromise.resolve.bind(NativePromise);
+const rejectedWith: (reason: unknown) => Promise<never> = NativePromise.reject.bind(NativePromise);
+
+export function promise<T>(machine: Future<T>): Promise<T> {
+  let result: Poll<T>;
+  try {
+    result = machine.poll(shared);
+  } catch (error) {
+    return rejectedWith(error);
+  }
+  if (result !== PENDING) return settledWith(result as T);
+  return drive(machine, shared.takeOperand());
+}
+
+/**
+ * The promise of an async function that returned `value` before its first `await`. A primitive
+ * cannot be a thenable, so PromiseResolve of it is exactly the return; an object may be one, and
+ * goes through an async function's own `return`.
+ */
+function settledWith<T>(value: T): Promise<T> {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return fulfilledWith(value);
+  return returned(value);
+}
+
+async function returned<T>(value: T): Promise<T> {
+  return value;
+}
+
+/** The machine is suspended on `operand`: await it, resume the machine, until it finishes. */
+async function drive<T>(machine: Future<T>, operand: unknown): Promise<T> {
   for (;;) {
-    const result = machine.poll(shared);
-    // The poll that resumed after `consumed` has read its outcome: the operand can serve again.
-    if (consumed !== null) recycle(consumed);
-    if (result !== PENDING) return result as T;
-    const op = shared.awaiting;
-    if (op === null) throw new Error("a state machine returned PENDING without awaiting anything");
-    shared.awaiting = null;
-    consumed = op;
     try {
-      op.fulfil(await op.operand);
+      shared.settle(FULFILLED, await operand);
     } catch (reason) {
-      op.reject(reason);
+      shared.settle(REJECTED, reason);
     }
+    const result = machine.poll(shared);
+    if (result !== PENDING) return result as T;
+    operand = shared.takeOperand();
   }
 }
