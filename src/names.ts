@@ -20,6 +20,8 @@ export const MACHINE = {
   superAccess: "$super",
   newTarget: "$newTarget",
   layout: "$layout",
+  /** The static idle instance that keeps the machine's engine shape alive (runtime keepShape). */
+  shape: "$shape",
   pollAfterEnd: "$pollAfterEnd",
   poison: "$poison",
   /** The name the runtime is reached by in generated code. */

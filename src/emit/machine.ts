@@ -113,6 +113,11 @@ class MachineEmitter {
         layoutLiteral(m, rows, m.layout.fields.map((b) => this.homeOf(b) as { name: string }).map((h) => h.name)),
       ),
     );
+    members.push(
+      f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.StaticKeyword)], MACHINE.shape, undefined, undefined, runtimeCall("keepShape", [f.createThis()])),
+      f.createPropertyDeclaration(undefined, MACHINE.state, undefined, undefined, f.createNumericLiteral(0)),
+      f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()),
+    );
     for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
     for (const b of m.layout.fields) {
       const h = this.homeOf(b) as { name: string };

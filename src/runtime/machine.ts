@@ -20,11 +20,20 @@ export interface Layout {
   fields: readonly string[];
 }
 
+/** The type of a machine's `$awaitee` field. */
+export type Awaitee = Future<unknown> | null;
+
+/**
+ * Each generated machine declares its own `$state = 0` and `$awaitee = null`: initialised by the
+ * subclass, the two fields are stored by code that only ever sees that one class, which engines
+ * compile to a plain store (a field initialiser here would be one function shared by all
+ * machine classes, and slow down as more of them run).
+ */
 export abstract class StateMachine<T> implements Future<T> {
   /** The state to run on the next poll: 0 = start, DONE, POISONED, or a resume point. */
-  $state = 0;
+  abstract $state: number;
   /** What the machine is waiting on while suspended at an `await`. */
-  $awaitee: Future<unknown> | null = null;
+  abstract $awaitee: Awaitee;
 
   abstract poll(cx: Context): Poll<T>;
 
@@ -49,4 +58,17 @@ export abstract class StateMachine<T> implements Future<T> {
     if (this.$state >= 0) this.$state = POISONED;
     return error;
   }
+}
+
+/**
+ * A machine at rest, kept by its class (`static $shape = $rt.keepShape(this)`).
+ *
+ * Engines give objects hidden classes ("maps", "shapes") and drop those no live object uses at a
+ * full garbage collection. A program that calls an async function in bursts would lose its
+ * machines' shapes between bursts, and with them the compiled code that was specialised to them:
+ * each burst would start cold. One idle instance per class, with every field undefined, keeps the
+ * shape alive. Constructing it runs no user code: a machine's constructor only stores its inputs.
+ */
+export function keepShape<M>(machineClass: new (...inputs: never[]) => M): M {
+  return new machineClass();
 }
