@@ -22,6 +22,7 @@ import { FieldNames, identifiersIn, MACHINE, NameAuthority } from "./names.js";
 import { block, declare, f, id, runtimeCall } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
 import { StatementNormalizer } from "./normalize/statements.js";
+import { applyAnnexB, boundNames } from "./normalize/annexB.js";
 import { functionNameOf } from "./discover/functions.js";
 
 export type AsyncFunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
@@ -77,13 +78,17 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
 
   // 2. normalize
   const spiller = new Spiller(names, ctx.isStableName);
-  const normalized = new StatementNormalizer(spiller, names).block(body);
+  let normalized = new StatementNormalizer(spiller, names).block(body);
+  const sloppy = !ctx.ownerClass && !isStrict(original, sf);
+  const paramNames = new Set(parameters.flatMap((p) => [...boundNames(p.name)]));
+  const annexB = sloppy ? applyAnnexB(normalized, paramNames) : { body: normalized, varNames: [] };
+  normalized = annexB.body;
 
   const header = `// ${displayName} (${ctx.fileName}:${position.line + 1})`;
   ctx.observe?.("normalize", printNormalized(`${header}\n${describeFunction(original).replace(/\(\)$/, "")}(${fn.parameters.map((p) => shortText(p, sf)).join(", ")})`, normalized, sf));
 
   // 3. analyze
-  const info = bindFunction(machineParams, normalized, fn.body!);
+  const info = bindFunction(machineParams, normalized, fn.body!, annexB.varNames);
   const paramBindings = machineParams.map((p) => info.refs.get(p)!);
   if (selfName) paramBindings[0]!.readOnly = true;
   parameters.forEach((p, i) => {
@@ -93,7 +98,6 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
 
   // Sloppy-mode `arguments` is mapped to simple parameters: writing one changes the other. The
   // parameters then stay the wrapper's own bindings, reached through accessors (see below).
-  const sloppy = !ctx.ownerClass && !isStrict(original, sf);
   const mappedArguments = sloppy && simple && info.usesArguments && parameters.length > 0;
   if (mappedArguments) for (const b of paramBindings.slice(selfName ? 1 : 0)) b.captured = true;
 
@@ -240,15 +244,26 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     return runtimeCall("asyncFunction", [picked]);
   };
   if (ts.isFunctionDeclaration(fn) && fn.name) {
-    if (declaresAtScopeTop(original) && !fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword)) {
-      // Hoisted like the declaration: the variable is set at the top of the scope, with the machine class.
-      after.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(fn.name.text, undefined, undefined, methodForm(fn.name.text, wrapperParams))], ts.NodeFlags.None)));
+    const exported = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword);
+    const scope = exported ? undefined : declarationScope(original);
+    if (scope) {
+      // Hoisted like the declaration: the binding is set at the top of its scope, with the machine
+      // class — a `var` in a function or file, a `let` in a block (where a function declaration is
+      // block-scoped, and a plain function would also become a var of the function in sloppy code).
+      const flags = scope === "block" ? ts.NodeFlags.Let : ts.NodeFlags.None;
+      after.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(fn.name.text, undefined, undefined, methodForm(fn.name.text, wrapperParams))], flags)));
       outer = undefined;
     } else {
       after.push(f.createExpressionStatement(runtimeCall("asyncFunction", [id(fn.name.text)])));
     }
   } else if (ts.isFunctionExpression(replacement) && !selfName) {
     outer = methodForm((ts.isFunctionExpression(fn) ? fn.name?.text : undefined) ?? functionNameOf(original) ?? "", wrapperParams);
+  } else if (ts.isFunctionExpression(replacement) && selfName) {
+    // `async function fact(n) { ... fact(n - 1) ... }`: the method form, named inside a scope of its own:
+    //   (() => { const fact = $rt.asyncFunction({ fact(n) { return $rt.promise(new fact$Future(fact, n)); } }.fact); return fact; })()
+    const own = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(selfName.text, undefined, undefined, methodForm(selfName.text, wrapperParams))], ts.NodeFlags.Const));
+    const scope = f.createArrowFunction(undefined, undefined, [], undefined, undefined, block([own, f.createReturnStatement(id(selfName.text))]));
+    outer = f.createCallExpression(f.createParenthesizedExpression(scope), undefined, []);
   } else if (ts.isFunctionExpression(replacement) || ts.isArrowFunction(replacement)) {
     // Wrapping would lose the name an anonymous function gets from its context (`const f = ...`).
     const inferred = !(ts.isFunctionExpression(fn) && fn.name) ? functionNameOf(original) : undefined;
@@ -282,10 +297,18 @@ function wrapperParameters(params: ts.NodeArray<ts.ParameterDeclaration>): ts.Pa
   });
 }
 
-/** A declaration directly in a script, module or function body (not in a block): `var` has its scope. */
-function declaresAtScopeTop(node: ts.Node): boolean {
+/**
+ * Where a function declaration's binding lives, when a variable at the top of its statement list
+ * can stand for it: "function" directly in a script, module or function body (a `var` has that
+ * scope), "block" directly in a block. Case clauses share one scope across clauses, so a `let` in
+ * the one holding the declaration would be skipped by a jump to a later clause: no variable there.
+ */
+function declarationScope(node: ts.Node): "function" | "block" | undefined {
   const parent = node.parent;
-  return !!parent && (ts.isSourceFile(parent) || (ts.isBlock(parent) && !!parent.parent && ts.isFunctionLike(parent.parent)));
+  if (!parent) return undefined;
+  if (ts.isSourceFile(parent) || (ts.isBlock(parent) && !!parent.parent && ts.isFunctionLike(parent.parent))) return "function";
+  if (ts.isBlock(parent)) return "block";
+  return undefined;
 }
 
 function isIdentifierText(name: string): boolean {

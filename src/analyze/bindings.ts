@@ -11,6 +11,7 @@
  * Works on nodes without parent pointers (the normalizer's output), walking top-down.
  */
 import ts from "typescript";
+import { annexBVarTargets } from "../normalize/annexB.js";
 import { containsSuspension, isFunctionBoundary } from "./suspension.js";
 
 export type BindingKind = "param" | "var" | "let" | "const" | "function" | "class" | "catch" | "temp";
@@ -63,7 +64,7 @@ export interface BindingInfo {
 }
 
 /** Binds a function. `params` are the machine's parameters (identifiers), `body` its normalized statements. */
-export function bindFunction(params: readonly ts.Identifier[], body: readonly ts.Statement[], bodyNode: ts.Node): BindingInfo {
+export function bindFunction(params: readonly ts.Identifier[], body: readonly ts.Statement[], bodyNode: ts.Node, annexBVars: readonly string[] = []): BindingInfo {
   const refs = new Map<ts.Identifier, Binding>();
   const machineBindings: Binding[] = [];
   const scopeOf = new Map<ts.Node, Scope>();
@@ -133,7 +134,7 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
   };
 
   const reference = (idNode: ts.Identifier, scope: Scope): void => {
-    const b = lookup(scope, idNode.text);
+    const b = annexBVarTargets.has(idNode) ? info.functionScope.bindings.get(idNode.text) : lookup(scope, idNode.text);
     if (!b) {
       info.free.add(idNode.text);
       if (idNode.text === "arguments" && !insideNonArrow(scope)) info.usesArguments = true;
@@ -305,6 +306,8 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
   info.functionScope = fnScope;
   for (const p of params) declare(fnScope, p, "param");
   for (const s of body) hoistVars(s, fnScope);
+  // Annex B (normalize/annexB.ts): a sloppy-mode function declared in a block is also a var.
+  for (const name of annexBVars) if (!fnScope.bindings.has(name)) declare(fnScope, ts.factory.createIdentifier(name), "var");
   declareLexical(body, fnScope);
   for (const s of body) visit(s, fnScope);
   return info;

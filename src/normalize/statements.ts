@@ -28,6 +28,16 @@ export const loopOrigin = new WeakMap<ts.Node, ts.IterationStatement>();
 /** try statements the normalizer made to close an iterator, with the loop they guard. */
 export const iteratorGuard = new WeakMap<ts.Node, ts.IterationStatement>();
 
+/** A later step that rebuilt a normalized node keeps what these tables say about it. */
+export function carryNormalizedFacts<T extends ts.Node>(from: ts.Node, to: T): T {
+  if (from === to) return to;
+  const origin = loopOrigin.get(from);
+  if (origin) loopOrigin.set(to, origin);
+  const guarded = iteratorGuard.get(from);
+  if (guarded) iteratorGuard.set(to, guarded);
+  return to;
+}
+
 export class StatementNormalizer {
   constructor(
     private readonly spiller: Spiller,
