@@ -17,7 +17,8 @@ import type { SplitBody, State } from "../ir/split.js";
 import { plainContext } from "../ir/visit.js";
 import { forEachBindingName, type Home, type Layout } from "../layout/liveness.js";
 import { MACHINE } from "../names.js";
-import { assign, block, f, id, runtimeCall, stmt } from "../normalize/factory.js";
+import { assign, block, f, id, runtimeCall, skipOuter, stmt } from "../normalize/factory.js";
+import { type CheckedBinding, checkedAssignment, checkedRead, checkedTarget, checkedUpdate, rewritePattern } from "./checkedWrites.js";
 
 export interface MachineParts {
   className: string;
@@ -421,7 +422,10 @@ class MachineEmitter {
       const b = info.refs.get(n);
       return b && b.machineLevel ? b : undefined;
     };
-    let writing = 0;
+    const checked = (b: Binding, closure: number): CheckedBinding => ({ binding: b, storage: () => this.storage(b, closure > 0, envs), deadZone: this.m.deadZone.has(b) });
+    /** A write to `b` through `name` that must be checked: a `const`, or a `let` with a dead zone. */
+    const writeChecked = (name: ts.Identifier, b: Binding, closure: number): CheckedBinding | undefined =>
+      !info.declarationNames.has(name) && (this.m.deadZone.has(b) || b.kind === "const") ? checked(b, closure) : undefined;
     const visit = (node: ts.Node, closure: number, ownThis: boolean): ts.Node | ts.Node[] => {
       const recurse = (n: ts.Node, c = closure, t = ownThis): ts.Node => {
         // The own name of a function or class is its name, not a reference to a binding.
@@ -443,9 +447,7 @@ class MachineEmitter {
       if (marker) return block(marker.flatMap((x) => this.instr(x, true, undefined, false)));
       if (ts.isIdentifier(node)) {
         const b = machineLevel(node);
-        if (b && this.m.deadZone.has(b) && writing === 0 && !info.declarationNames.has(node)) {
-          return runtimeCall("tdz", [this.storage(b, closure > 0, envs), f.createStringLiteral(b.name)]);
-        }
+        if (b && this.m.deadZone.has(b) && !info.declarationNames.has(node)) return checkedRead(checked(b, closure));
         if (b) return this.storage(b, closure > 0, envs);
         if (node.text === "arguments" && !ownThis && !info.refs.has(node)) return thisField(MACHINE.argumentsObject);
         return node;
@@ -459,7 +461,7 @@ class MachineEmitter {
       }
       if (ts.isShorthandPropertyAssignment(node)) {
         const b = machineLevel(node.name);
-        if (b) return f.createPropertyAssignment(node.name.text, this.storage(b, closure > 0, envs));
+        if (b) return f.createPropertyAssignment(node.name.text, visit(node.name, closure, ownThis) as ts.Expression);
         if (node.name.text === "arguments" && !ownThis && !info.refs.has(node.name)) return f.createPropertyAssignment("arguments", thisField(MACHINE.argumentsObject));
         return recurse(node);
       }
@@ -503,18 +505,35 @@ class MachineEmitter {
         const value = visit(node.right, closure, ownThis) as ts.Expression;
         return this.m.sloppy ? f.createParenthesizedExpression(value) : runtimeCall("assignToConstant", [value, f.createStringLiteral(node.left.text)]);
       }
-      // The target of an assignment is written, not read: no dead-zone check there.
+      // Writes: a target is stored into, not read. A `const`, or a `let` that may be in its dead
+      // zone, throws as natively (emit/checkedWrites.ts).
+      const read = (e: ts.Expression): ts.Expression => visit(e, closure, ownThis) as ts.Expression;
+      const target = (e: ts.Expression): ts.Expression => {
+        const b = ts.isIdentifier(e) ? machineLevel(e) : undefined;
+        if (!b) return read(e);
+        const c = writeChecked(e as ts.Identifier, b, closure);
+        return c ? checkedTarget(c) : this.storage(b, closure > 0, envs);
+      };
       if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-        writing++;
-        const left = visit(node.left, closure, ownThis) as ts.Expression;
-        writing--;
-        return f.updateBinaryExpression(node, left, node.operatorToken, visit(node.right, closure, ownThis) as ts.Expression);
+        const left = skipOuter(node.left);
+        const b = ts.isIdentifier(left) ? machineLevel(left) : undefined;
+        const c = b && writeChecked(left as ts.Identifier, b, closure);
+        if (c) return checkedAssignment(c, node.operatorToken.kind as ts.AssignmentOperator, read(node.right));
+        const pattern = node.operatorToken.kind === ts.SyntaxKind.EqualsToken ? rewritePattern(node.left, target, read) : target(node.left);
+        return f.updateBinaryExpression(node, pattern, node.operatorToken, read(node.right));
       }
       if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
-        writing++;
-        const operand = visit(node.operand, closure, ownThis) as ts.Expression;
-        writing--;
-        return ts.isPrefixUnaryExpression(node) ? f.updatePrefixUnaryExpression(node, operand) : f.updatePostfixUnaryExpression(node, operand);
+        const operand = skipOuter(node.operand);
+        const b = ts.isIdentifier(operand) ? machineLevel(operand) : undefined;
+        const c = b && writeChecked(operand as ts.Identifier, b, closure);
+        if (c) return checkedUpdate(c, node);
+        return ts.isPrefixUnaryExpression(node) ? f.updatePrefixUnaryExpression(node, target(node.operand)) : f.updatePostfixUnaryExpression(node, target(node.operand));
+      }
+      if ((ts.isForInStatement(node) || ts.isForOfStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) {
+        const head = rewritePattern(node.initializer, target, read);
+        return ts.isForInStatement(node)
+          ? f.updateForInStatement(node, head, read(node.expression), recurse(node.statement) as ts.Statement)
+          : f.updateForOfStatement(node, node.awaitModifier, head, read(node.expression), recurse(node.statement) as ts.Statement);
       }
       if (ts.isArrowFunction(node)) return recurse(node, closure + 1, ownThis);
       if (isFunctionBoundary(node) || ts.isClassLike(node)) return recurse(node, closure + 1, true);

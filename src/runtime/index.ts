@@ -20,6 +20,6 @@ export {
   type ForInRecord,
 } from "./iteration.js";
 export { superAccess, type SuperAccess } from "./super.js";
-export { propertyKey, UNINITIALIZED, tdz, assignToConstant } from "./values.js";
+export { propertyKey, UNINITIALIZED, tdz, tdzWrite, constWrite, constUpdate, checkedTarget, assignToConstant } from "./values.js";
 export { call, templateObject, requireObjectCoercible, objectRest, stepOrUndefined, restOfIterator, restParams } from "./protocol.js";
 export { asyncFunction } from "./identity.js";

@@ -21,6 +21,35 @@ export function tdz<T>(value: T | typeof UNINITIALIZED, name: string): T {
 }
 
 /** Strict-mode assignment to a read-only binding (a named function expression's own name). */
-export function assignToConstant(_value: unknown, name: string): never {
-  throw new TypeError(`Assignment to constant variable '${name}'.`);
+export function assignToConstant(_value: unknown, _name: string): never {
+  throw new TypeError("Assignment to constant variable.");
+}
+
+/** `x = value` where `x` is a `let` that may be in its dead zone: the value first, then the check. */
+export function tdzWrite<T>(current: unknown, name: string, value: T): T {
+  if (current === UNINITIALIZED) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+  return value;
+}
+
+/** A write to a `const` (its value already evaluated): a ReferenceError in its dead zone, else a TypeError. */
+export function constWrite(current: unknown, name: string, _value: unknown): never {
+  if (current === UNINITIALIZED) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+  throw new TypeError("Assignment to constant variable.");
+}
+
+/** `k++` on a `const`: reads and converts the value as the update would, then refuses the write. */
+export function constUpdate(current: unknown, name: string): never {
+  let value = tdz(current, name) as number;
+  value++;
+  return constWrite(current, name, value);
+}
+
+/** A destructuring target that stores through a checked write: `[$rt.checkedTarget(...).value] = pair`. */
+export function checkedTarget(read: () => unknown, write: (value: unknown) => void, name: string, constant: boolean): { value: unknown } {
+  return {
+    set value(value: unknown) {
+      if (constant) constWrite(read(), name, value);
+      write(tdzWrite(read(), name, value));
+    },
+  } as { value: unknown };
 }
