@@ -12,7 +12,7 @@
 import ts from "typescript";
 import type { MachineInfo, Phase } from "./api.js";
 import { printIR, printLayout, printNormalized, printStates } from "./ir/print.js";
-import { bindFunction, type Binding } from "./analyze/bindings.js";
+import { bindFunction, type Binding, type BindingInfo } from "./analyze/bindings.js";
 import { bindingsWithDeadZone } from "./analyze/tdz.js";
 import { emitMachineClass } from "./emit/machine.js";
 import { Builder } from "./ir/build.js";
@@ -23,6 +23,7 @@ import { block, declare, f, id, runtimeCall } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
 import { StatementNormalizer } from "./normalize/statements.js";
 import { applyAnnexB, boundNames } from "./normalize/annexB.js";
+import { withParameterScope } from "./normalize/parameterScope.js";
 import { functionNameOf } from "./discover/functions.js";
 
 export type AsyncFunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
@@ -74,15 +75,18 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   let body: ts.Statement[];
   if (ts.isBlock(fn.body!)) body = [...fn.body.statements];
   else body = [f.createReturnStatement(fn.body as ts.Expression)];
-  body = [...ctx.innerClasses, ...prelude, ...body];
 
   // 2. normalize
   const spiller = new Spiller(names, ctx.isStableName);
-  let normalized = new StatementNormalizer(spiller, names).block(body);
+  const normalizer = new StatementNormalizer(spiller, names);
   const sloppy = !ctx.ownerClass && !isStrict(original, sf);
   const paramNames = new Set(parameters.flatMap((p) => [...boundNames(p.name)]));
-  const annexB = sloppy ? applyAnnexB(normalized, paramNames) : { body: normalized, varNames: [] };
-  normalized = annexB.body;
+  // The parameters' statements and the body apart: with parameter expressions, the body may get a
+  // scope of its own below the parameters' (normalize/parameterScope.ts).
+  const normalizedPrelude = normalizer.block([...ctx.innerClasses, ...prelude]);
+  const normalizedBody = normalizer.block(body);
+  const annexB = sloppy ? applyAnnexB(normalizedBody, paramNames) : { body: normalizedBody, varNames: [] };
+  const normalized = withParameterScope(parameters, normalizedPrelude, annexB.body, annexB.varNames);
 
   const header = `// ${displayName} (${ctx.fileName}:${position.line + 1})`;
   ctx.observe?.("normalize", printNormalized(`${header}\n${describeFunction(original).replace(/\(\)$/, "")}(${fn.parameters.map((p) => shortText(p, sf)).join(", ")})`, normalized, sf));
@@ -100,6 +104,8 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   // parameters then stay the wrapper's own bindings, reached through accessors (see below).
   const mappedArguments = sloppy && simple && info.usesArguments && parameters.length > 0;
   if (mappedArguments) for (const b of paramBindings.slice(selfName ? 1 : 0)) b.captured = true;
+
+  const shielded = sloppy ? leakingBlockFunctions(info) : new Map<ts.Node, string[]>();
 
   const deadZone = bindingsWithDeadZone(info, (name) => spiller.isTemp(name) || name.startsWith("$"));
 
@@ -175,6 +181,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     lazyThis,
     readOnly: selfName ? paramBindings[0] : undefined,
     deadZone,
+    shielded,
     className,
     displayName,
     fileName: ctx.fileName,
@@ -270,6 +277,22 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     outer = runtimeCall("asyncFunction", [replacement, ...(inferred !== undefined ? [f.createStringLiteral(inferred)] : [])]);
   }
   return { replacement: outer, classDecl, after, info: machine };
+}
+
+/**
+ * Plain functions declared in blocks that stay as written in a sloppy `poll`, and are spelled like a
+ * name the machine reads from outside: Annex B would also make them vars of `poll`, hiding that name.
+ * By scope, the names to shield.
+ * (Possible only where the machine itself gives them no var: a default value's closure reading an
+ * outer name that the body declares in a block — fixture closures/parameter-scope-rules.)
+ */
+function leakingBlockFunctions(info: BindingInfo): Map<ts.Node, string[]> {
+  const out = new Map<ts.Node, string[]>();
+  for (const b of new Set(info.refs.values())) {
+    if (b.kind !== "function" || b.machineLevel || b.scope.kind !== "block" || !info.free.has(b.name)) continue;
+    out.set(b.scope.node, [...(out.get(b.scope.node) ?? []), b.name]);
+  }
+  return out;
 }
 
 /**

@@ -12,6 +12,7 @@
  */
 import ts from "typescript";
 import { annexBVarTargets } from "../normalize/annexB.js";
+import { functionBodyBlocks, parameterReads } from "../normalize/parameterScope.js";
 import { containsSuspension, isFunctionBoundary } from "./suspension.js";
 
 export type BindingKind = "param" | "var" | "let" | "const" | "function" | "class" | "catch" | "temp";
@@ -134,7 +135,7 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
   };
 
   const reference = (idNode: ts.Identifier, scope: Scope): void => {
-    const b = annexBVarTargets.has(idNode) ? info.functionScope.bindings.get(idNode.text) : lookup(scope, idNode.text);
+    const b = annexBVarTargets.has(idNode) ? varScope.bindings.get(idNode.text) : parameterReads.has(idNode) ? lookup(info.functionScope, idNode.text) : lookup(scope, idNode.text);
     if (!b) {
       info.free.add(idNode.text);
       if (idNode.text === "arguments" && !insideNonArrow(scope)) info.usesArguments = true;
@@ -250,6 +251,16 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
       if (node.initializer) visit(node.initializer, scope);
       return;
     }
+    if (ts.isBlock(node) && functionBodyBlocks.has(node)) {
+      // The body below the parameters' scope (normalize/parameterScope.ts): its vars are its own.
+      const s = newScope(node, scope, "block", true);
+      varScope = s;
+      hoistVars(node, s);
+      declareAnnexBVars(s);
+      declareLexical(node.statements, s);
+      for (const st of node.statements) visit(st, s);
+      return;
+    }
     if (ts.isBlock(node)) {
       const s = blockScope(node, scope);
       declareLexical(node.statements, s);
@@ -304,10 +315,15 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
 
   const fnScope = newScope(bodyNode, undefined, "function", true);
   info.functionScope = fnScope;
-  for (const p of params) declare(fnScope, p, "param");
-  for (const s of body) hoistVars(s, fnScope);
+  /** The scope of the body's vars: the function's, or the body's own below the parameters'. */
+  let varScope = fnScope;
   // Annex B (normalize/annexB.ts): a sloppy-mode function declared in a block is also a var.
-  for (const name of annexBVars) if (!fnScope.bindings.has(name)) declare(fnScope, ts.factory.createIdentifier(name), "var");
+  const declareAnnexBVars = (scope: Scope): void => {
+    for (const name of annexBVars) if (!scope.bindings.has(name)) declare(scope, ts.factory.createIdentifier(name), "var");
+  };
+  for (const p of params) declare(fnScope, p, "param");
+  for (const s of body) if (!(ts.isBlock(s) && functionBodyBlocks.has(s))) hoistVars(s, fnScope);
+  if (!body.some((s) => ts.isBlock(s) && functionBodyBlocks.has(s))) declareAnnexBVars(fnScope);
   declareLexical(body, fnScope);
   for (const s of body) visit(s, fnScope);
   return info;

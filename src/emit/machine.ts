@@ -49,6 +49,11 @@ export interface MachineParts {
   readOnly: Binding | undefined;
   /** Bindings that start in their temporal dead zone: marked on scope entry, checked when read. */
   deadZone: ReadonlySet<Binding>;
+  /**
+   * Scopes (blocks, case blocks) left as written whose block-level functions must not become vars
+   * of a sloppy `poll` (Annex B): each is wrapped in a block declaring those names with `let`.
+   */
+  shielded: ReadonlyMap<ts.Node, readonly string[]>;
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
 }
@@ -445,6 +450,11 @@ class MachineEmitter {
       if (machineExpressions.has(node)) return node;
       const marker = jumpMarkers.get(node);
       if (marker) return block(marker.flatMap((x) => this.instr(x, true, undefined, false)));
+      const shield = this.m.shielded.get(ts.isSwitchStatement(node) ? node.caseBlock : node);
+      if (shield && ts.isStatement(node)) {
+        // `{ let f; { function f() {} } }`: a var `f` of poll would clash with the let, so there is none.
+        return block([f.createVariableStatement(undefined, f.createVariableDeclarationList(shield.map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.Let)), recurse(node) as ts.Statement]);
+      }
       if (ts.isIdentifier(node)) {
         const b = machineLevel(node);
         if (b && this.m.deadZone.has(b) && !info.declarationNames.has(node)) return checkedRead(checked(b, closure));
