@@ -48,7 +48,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
   }
   if (options.phase) return { code: boundaries.join("\n\n") + "\n", machines: report.machines, diagnostics: report.diagnostics };
   if (report.machines.length > 0) {
-    const linked = linkRuntime(code, options.runtime ?? "import", ts.isExternalModule(sf));
+    const linked = linkRuntime(code, options.runtime ?? "import", ts.isExternalModule(sf), options.target !== "js");
     code = linked.code;
     if (map) map.mappings = shiftLines(map.mappings, linked.atLine, linked.lines);
   }
@@ -64,9 +64,23 @@ function shiftLines(mappings: string, atLine: number, count: number): string {
   return lines.join(";");
 }
 
+/**
+ * A TypeScript script cannot import the runtime's types without becoming a module, so its `$rt` is
+ * typed as the module, and a namespace of the same name (types only, erased) gives the machines the
+ * `$rt.Context`-style types they name.
+ */
+const RUNTIME_TYPES: Record<string, string> = { Awaitee: "", Context: "", Poll: "<T>", SuperAccess: "" };
+
+function scriptTypedLink(code: string): string {
+  const used = Object.keys(RUNTIME_TYPES).filter((t) => new RegExp(`\\$rt\\.${t}\\b`).test(code));
+  const from = `import("unawait/runtime")`;
+  const aliases = used.map((t) => `type ${t}${RUNTIME_TYPES[t]} = ${from}.${t}${RUNTIME_TYPES[t]};`).join(" ");
+  return `const $rt: typeof ${from} = require("unawait/runtime");\n` + (aliases ? `declare namespace $rt { ${aliases} }\n` : "");
+}
+
 /** Puts the runtime in reach of the generated code, after any directive prologue. */
-function linkRuntime(code: string, how: "import" | "inline", isModule: boolean): { code: string; atLine: number; lines: number } {
-  const link = how === "inline" ? inlineRuntime() : isModule ? `import * as $rt from "unawait/runtime";\n` : `const $rt = require("unawait/runtime");\n`;
+function linkRuntime(code: string, how: "import" | "inline", isModule: boolean, typed: boolean): { code: string; atLine: number; lines: number } {
+  const link = how === "inline" ? inlineRuntime() : isModule ? `import * as $rt from "unawait/runtime";\n` : typed ? scriptTypedLink(code) : `const $rt = require("unawait/runtime");\n`;
   let at = prologueEnd(code);
   // Insert at the start of a line, so that the source map moves by whole lines.
   if (at > 0) at = code.indexOf("\n", at) === -1 ? code.length : code.indexOf("\n", at) + 1;

@@ -154,8 +154,10 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   if (info.usesSuper) {
     const k = id("k");
     const v = id("v");
-    const getter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword))], undefined, undefined, f.createElementAccessExpression(f.createSuper(), k));
-    const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT), f.createParameterDeclaration(undefined, undefined, v, undefined, anyT)], undefined, undefined, f.createParenthesizedExpression(f.createAssignment(f.createElementAccessExpression(f.createSuper(), k), v)));
+    // `super[k as never]`: any key, without an index signature on the base class (erased in JavaScript).
+    const superAt = () => f.createElementAccessExpression(f.createSuper(), f.createAsExpression(k, f.createKeywordTypeNode(ts.SyntaxKind.NeverKeyword)));
+    const getter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT)], undefined, undefined, superAt());
+    const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT), f.createParameterDeclaration(undefined, undefined, v, undefined, anyT)], undefined, undefined, f.createParenthesizedExpression(f.createAssignment(f.createParenthesizedExpression(f.createAsExpression(superAt(), anyT)), v)));
     extras.push({ field: MACHINE.superAccess, type: f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "SuperAccess")), value: runtimeCall("superAccess", [getter, setter]) });
   }
   if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : id("undefined") });

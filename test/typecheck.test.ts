@@ -76,3 +76,33 @@ it("lowered modules type-check under strict", () => {
   }
   expect(typeErrors(lowered)).toEqual([]);
 });
+
+// Scripts (no import/export) reach the runtime through `require`; their `$rt` is typed as the module.
+const scripts: Record<string, string> = {
+  "total-script.ts": readFileSync(new URL("../fixtures/basics/example-total.ts", import.meta.url), "utf8"),
+  "super-script.ts": `class Base {
+  greet(name: string): string {
+    return "hello " + name;
+  }
+}
+class Child extends Base {
+  override greet(name: string): string {
+    return "child " + name;
+  }
+  async twice(name: string): Promise<string> {
+    const first = super.greet(name);
+    await null;
+    return first + " / " + super.greet(name);
+  }
+}
+new Child().twice("x").then((v) => console.log(v));
+`,
+};
+
+it.each(Object.keys(scripts))("lowered script %s type-checks under strict", (name) => {
+  // Scripts share one global scope: each is checked in a program of its own, as it would be built.
+  const r = lower(scripts[name]!, { fileName: name, target: "ts" });
+  expect(r.diagnostics).toEqual([]);
+  expect(r.code).toContain('require("unawait/runtime")');
+  expect(typeErrors({ "/virtual/node-require.d.ts": "declare const require: (id: string) => any;\n", [`/virtual/${name}`]: r.code })).toEqual([]);
+});
