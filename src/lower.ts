@@ -11,10 +11,11 @@ import type { Diagnostic, LowerOptions, LowerResult, SourceMapV3 } from "./api.j
 import { inlineRuntime } from "./emit/inlineRuntime.js";
 import { unawaitTransformer, type TransformReport } from "./transform.js";
 import { refusals } from "./refusals.js";
+import { respellAwaitNames, restoreAwaitNames, type Respelled } from "./awaitAsName.js";
 
 export function lower(source: string, options: LowerOptions = {}): LowerResult {
   const fileName = options.fileName ?? "input.ts";
-  const { sf, kind } = parse(fileName, source);
+  const { sf, kind, text, respelled } = parse(fileName, source);
   const diagnostics = [...syntaxErrors(sf, fileName), ...refusals(sf, fileName, options.mode)];
   if (diagnostics.length === 0 && !ts.isExternalModule(sf)) diagnostics.push(...earlyErrors(source, kind, fileName, sf));
   if (diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics };
@@ -28,7 +29,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
   if (options.target === "js") {
     // transpileModule runs the transformer on its own parse of the source, so the JavaScript it
     // prints comes with a source map back to the original lines.
-    const out = ts.transpileModule(source, {
+    const out = ts.transpileModule(text, {
       fileName: kind === ts.ScriptKind.JS ? "input.js" : kind === ts.ScriptKind.TSX ? "input.tsx" : kind === ts.ScriptKind.JSX ? "input.jsx" : "input.ts",
       compilerOptions: { ...jsOptions, sourceMap: true, inlineSources: true },
       transformers: { before: [transformer] },
@@ -36,11 +37,13 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     code = out.outputText.replace(/\n?\/\/# sourceMappingURL=.*\s*$/, "\n");
     map = out.sourceMapText ? (JSON.parse(out.sourceMapText) as SourceMapV3) : undefined;
     if (map) map.sources = [fileName];
+    if (map?.sourcesContent) map.sourcesContent = [source];
   } else {
     const result = ts.transform(sf, [transformer]);
     code = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(result.transformed[0]!);
     result.dispose();
   }
+  code = restoreAwaitNames(code, respelled);
   if (report.diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics: report.diagnostics };
   if (options.functionName !== undefined && report.machines.length === 0) {
     report.diagnostics.push({ severity: "error", code: "UA0002", message: `no async function named \`${options.functionName}\` in this file`, fileName, line: 1, column: 1, start: 0, length: 0 });
@@ -108,13 +111,27 @@ function prologueEnd(code: string): number {
  * Parses as the file name says. A name that says nothing (`<stdin>`) is read as TypeScript, or as
  * JavaScript when only JavaScript's grammar accepts it (sloppy octal literals, for instance).
  */
-function parse(fileName: string, source: string): { sf: ts.SourceFile; kind: ts.ScriptKind } {
+function parse(fileName: string, source: string): Parsed {
   const known = /\.[cm]?[jt]sx?$/.test(fileName);
   const kind = scriptKindOf(fileName);
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, kind);
-  if (known || syntaxErrors(sf, fileName).length === 0) return { sf, kind };
+  if (syntaxErrors(sf, fileName).length === 0) return { sf, kind, text: source };
+  const respelled = ts.isExternalModule(sf) ? undefined : respellAwaitNames(source, sf);
+  if (respelled) {
+    const again = parse(fileName, respelled.text);
+    if (syntaxErrors(again.sf, fileName).length === 0) return { ...again, respelled };
+  }
+  if (known) return { sf, kind, text: source };
   const js = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-  return syntaxErrors(js, fileName).length === 0 ? { sf: js, kind: ts.ScriptKind.JS } : { sf, kind };
+  return syntaxErrors(js, fileName).length === 0 ? { sf: js, kind: ts.ScriptKind.JS, text: source } : { sf, kind, text: source };
+}
+
+interface Parsed {
+  sf: ts.SourceFile;
+  kind: ts.ScriptKind;
+  /** What TypeScript parsed: the source, or the source with `await` names respelled (awaitAsName.ts). */
+  text: string;
+  respelled?: Respelled;
 }
 
 function scriptKindOf(fileName: string): ts.ScriptKind {

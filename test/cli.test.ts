@@ -226,6 +226,26 @@ describe("lowering through the CLI", () => {
     expect(run.stdout).toBe(exampleTotalLog);
   });
 
+  it("lower - --js --runtime inline keeps `await` as a plain name in a script (before `in` and `instanceof` too)", async () => {
+    const script = [
+      "var await = 2;",
+      "console.log(await in { 2: 0 }, await instanceof Function, `${await} await in`, /await in/.source);",
+      "function g() { return await; }",
+      "async function f() { return (await 1) + g(); }",
+      "f().then(console.log);",
+      "",
+    ].join("\n");
+    const { code, stdout, stderr } = await unawait(["lower", "-", "--js", "--runtime", "inline"], script);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout).toMatch(/class f\$Future/);
+    file("await-name.native.js", script);
+    file("await-name.lowered.js", stdout);
+    const native = spawnSync(process.execPath, ["await-name.native.js"], { cwd: work, encoding: "utf8" });
+    const lowered = spawnSync(process.execPath, ["await-name.lowered.js"], { cwd: work, encoding: "utf8" });
+    expect(native.stdout).toBe("true false 2 await in await in\n3\n");
+    expect(lowered.stdout).toBe(native.stdout);
+  });
+
   it("--diff shows the async function replaced by its machine", async () => {
     const name = file("total.ts", exampleTotal);
     const { stdout } = await unawait([name, "--diff"]);
