@@ -32,6 +32,8 @@ export const MACHINE = {
   pollResult: "$result",
   /** The exception caught by poll's catch block. */
   caught: "$error",
+  /** The exception on its way to a catch state of the machine. */
+  caughtCopy: "$caught",
 } as const;
 
 /** Roles of temporaries the normalizer introduces; each reads as what it holds. */
@@ -116,6 +118,11 @@ export class FieldNames {
 
   claim(base: string): string {
     return claimFirstFree(base, this.used);
+  }
+
+  /** Marks a name as not available (a name the code reads from outside), without taking a variant. */
+  reserve(name: string): void {
+    this.used.add(name);
   }
 }
 

@@ -14,7 +14,7 @@ import type { MachineInfo, Phase } from "./api.js";
 import { printIR, printLayout, printNormalized, printStates } from "./ir/print.js";
 import { bindFunction, type Binding, type BindingInfo } from "./analyze/bindings.js";
 import { bindingsWithDeadZone } from "./analyze/tdz.js";
-import { emitMachineClass } from "./emit/machine.js";
+import { emitMachineClass, type PollNames } from "./emit/machine.js";
 import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
 import { computeLayout } from "./layout/liveness.js";
@@ -119,8 +119,11 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   // 6. layout
   const fieldNames = new FieldNames();
   const localNames = new FieldNames();
-  for (const free of info.free) localNames.claim(free);
-  for (const reserved of [MACHINE.context, MACHINE.pollResult, MACHINE.caught, "$caught"]) localNames.claim(reserved);
+  for (const free of info.free) localNames.reserve(free);
+  // poll's own names come before the locals', and step aside for names the body reads from outside.
+  // (FieldNames starts with every MACHINE name taken, so no local gets one of them.)
+  const pollName = (base: string): string => (info.free.has(base) ? localNames.claim(base) : base);
+  const pollNames: PollNames = { context: pollName(MACHINE.context), result: pollName(MACHINE.pollResult), error: pollName(MACHINE.caught), caught: pollName(MACHINE.caughtCopy) };
   const fieldSetLater = new Map<Binding, string>();
   const layout = computeLayout(body5, info, () => names.temp("env"), (b) => {
     const cached = fieldSetLater.get(b);
@@ -184,6 +187,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     readOnly: selfName ? paramBindings[0] : undefined,
     deadZone,
     shielded,
+    pollNames,
     className,
     displayName,
     fileName: ctx.fileName,

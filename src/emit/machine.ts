@@ -54,8 +54,20 @@ export interface MachineParts {
    * of a sloppy `poll` (Annex B): each is wrapped in a block declaring those names with `let`.
    */
   shielded: ReadonlyMap<ts.Node, readonly string[]>;
+  /**
+   * The names of poll's parameter and locals (`cx`, `$result`, `$error`, `$caught`), chosen so that
+   * they hide no name the body reads from outside (a global `cx` stays reachable).
+   */
+  pollNames: PollNames;
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
+}
+
+export interface PollNames {
+  context: string;
+  result: string;
+  error: string;
+  caught: string;
 }
 
 const anyType = (): ts.TypeNode => f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
@@ -195,11 +207,11 @@ class MachineEmitter {
     cases.push(f.createDefaultClause([f.createReturnStatement(f.createCallExpression(thisField(MACHINE.pollAfterEnd), undefined, []))]));
     const sw = f.createSwitchStatement(thisField(MACHINE.state), f.createCaseBlock(cases));
     const handler = this.tryTable();
-    const tryStmt = f.createTryStatement(block([sw]), f.createCatchClause(MACHINE.caught, block(handler)), undefined);
+    const tryStmt = f.createTryStatement(block([sw]), f.createCatchClause(this.m.pollNames.error, block(handler)), undefined);
     const loop: ts.Statement = f.createForStatement(undefined, undefined, undefined, block([tryStmt]));
     const decls: ts.Statement[] = [];
     const localNames = m.layout.locals.map((b) => (this.homeOf(b) as { name: string }).name);
-    if (this.usesCaught) localNames.push("$caught");
+    if (this.usesCaught) localNames.push(this.m.pollNames.caught);
     if (localNames.length) {
       decls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(localNames.map((n) => f.createVariableDeclaration(n, undefined, anyType())), ts.NodeFlags.Let)));
     }
@@ -210,7 +222,7 @@ class MachineEmitter {
       MACHINE.poll,
       undefined,
       undefined,
-      [f.createParameterDeclaration(undefined, undefined, MACHINE.context, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Context")))],
+      [f.createParameterDeclaration(undefined, undefined, this.m.pollNames.context, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Context")))],
       f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Poll"), [m.resultType ?? anyType()]),
       block(body),
     );
@@ -228,8 +240,8 @@ class MachineEmitter {
         const target = this.stateOf(h.target);
         const statements: ts.Statement[] =
           h.kind === "catch"
-            ? [stmt(assign(id("$caught"), id(MACHINE.caught)))]
-            : [stmt(assign(thisField(this.m.tries[h.tryId]!.completionField!), completionLiteral("throw", id(MACHINE.caught))))];
+            ? [stmt(assign(id(this.m.pollNames.caught), id(this.m.pollNames.error)))]
+            : [stmt(assign(thisField(this.m.tries[h.tryId]!.completionField!), completionLiteral("throw", id(this.m.pollNames.error))))];
         if (h.kind === "catch") this.usesCaught = true;
         statements.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(target))), f.createContinueStatement());
         ts.addSyntheticLeadingComment(statements[0]!, ts.SyntaxKind.SingleLineCommentTrivia, ` thrown in a try → ${this.m.body.states[target]!.info.what} (state ${target})`, true);
@@ -238,7 +250,7 @@ class MachineEmitter {
       }
       g.states.push(s.id);
     }
-    const poison = f.createThrowStatement(f.createCallExpression(thisField(MACHINE.poison), undefined, [id(MACHINE.caught)]));
+    const poison = f.createThrowStatement(f.createCallExpression(thisField(MACHINE.poison), undefined, [id(this.m.pollNames.error)]));
     if (groups.size === 0) return [poison];
     const clauses: ts.CaseOrDefaultClause[] = [];
     for (const g of groups.values()) {
@@ -289,9 +301,9 @@ class MachineEmitter {
         return out;
       }
       case "resume": {
-        const r = id(MACHINE.pollResult);
+        const r = id(this.m.pollNames.result);
         const out: ts.Statement[] = [
-          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(MACHINE.pollResult, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(f.createNonNullExpression(thisField(MACHINE.awaitee)), "poll"), undefined, [id(MACHINE.context)]))], ts.NodeFlags.Const)),
+          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(this.m.pollNames.result, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(f.createNonNullExpression(thisField(MACHINE.awaitee)), "poll"), undefined, [id(this.m.pollNames.context)]))], ts.NodeFlags.Const)),
           f.createIfStatement(f.createBinaryExpression(r, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING")), f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING"))),
           stmt(assign(thisField(MACHINE.awaitee), f.createNull())),
         ];
@@ -349,8 +361,8 @@ class MachineEmitter {
       case "catchBind": {
         if (!i.name) return [];
         this.usesCaught = true;
-        if (ts.isIdentifier(i.name)) return [stmt(assign(this.expression(i.name), id("$caught")))];
-        return this.statement(stmt(assign(bindingToAssignmentPattern(i.name), id("$caught"))));
+        if (ts.isIdentifier(i.name)) return [stmt(assign(this.expression(i.name), id(this.m.pollNames.caught)))];
+        return this.statement(stmt(assign(bindingToAssignmentPattern(i.name), id(this.m.pollNames.caught))));
       }
       case "inline":
         return i.instrs.flatMap((x) => this.instr(x, true, undefined, false));
