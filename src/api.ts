@@ -82,7 +82,7 @@ export interface MachineInfo {
   name: string;
   /** The generated class name, e.g. `total$Future`. */
   className: string;
-  kind: "async function";
+  kind: "async function" | "generator";
   fileName: string;
   line: number;
   column: number;

@@ -15,6 +15,12 @@ export const MACHINE = {
   state: "$state",
   awaitee: "$awaitee",
   poll: "poll",
+  /** A generator machine's method: `resume(how, sent)`. */
+  resume: "resume",
+  how: "how",
+  sent: "sent",
+  /** The result a yield hands out, held while dead fields are let go. */
+  yielded: "$yielded",
   thisValue: "$this",
   argumentsObject: "$arguments",
   superAccess: "$super",
@@ -46,6 +52,10 @@ export type TempRole =
   | "key"
   | "value"
   | "awaited" // the result of an await used inside a larger expression
+  | "sent" // the value a `yield` inside a larger expression receives from next(v)
+  | "delegate" // the iterator a `yield*` forwards to
+  | "inner" // the last result of that iterator
+  | "delegated" // the value of a `yield*` used inside a larger expression
   | "cond"
   | "spread"
   | "element"
@@ -97,9 +107,9 @@ export class NameAuthority {
     }
   }
 
-  /** The class of the machine for a function called `fnName` (`total` → `total$Future`). */
-  machineClass(fnName: string): string {
-    return this.unique(`${sanitize(fnName)}$Future`);
+  /** The class of the machine for a function called `fnName`: `total$Future`, `count$Generator`. */
+  machineClass(fnName: string, kind: "async" | "generator" = "async"): string {
+    return this.unique(`${sanitize(fnName)}$${kind === "async" ? "Future" : "Generator"}`);
   }
 
   /** A name that is not yet taken, starting from `base`. */

@@ -23,7 +23,7 @@ import { block, declare, f, id, runtimeCall } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
 import { StatementNormalizer } from "./normalize/statements.js";
 import { applyAnnexB, boundNames } from "./normalize/annexB.js";
-import { withParameterScope } from "./normalize/parameterScope.js";
+import { hasParameterExpressions, withParameterScope } from "./normalize/parameterScope.js";
 import { functionNameOf } from "./discover/functions.js";
 
 export type AsyncFunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
@@ -59,7 +59,8 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const start = original.pos >= 0 ? original.getStart(sf) : 0;
   const position = sf.getLineAndCharacterOfPosition(start);
   const displayName = describeFunction(original);
-  const className = ctx.names.machineClass(classNameBase(original));
+  const kind = isGenerator(fn) ? "generator" : "async";
+  const className = ctx.names.machineClass(classNameBase(original), kind);
 
   // Parameters: simple ones go straight to the constructor; otherwise the machine binds them
   // from the arguments in its first state, so that a throwing default rejects the promise.
@@ -69,8 +70,12 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const argsName = "$args";
   // A named function expression can call itself by name; that name is bound only inside it.
   const selfName = ts.isFunctionExpression(fn) && fn.name && identifiersIn(fn.body!).has(fn.name.text) ? fn.name : undefined;
-  const machineParams: ts.Identifier[] = [...(selfName ? [id(selfName.text)] : []), ...(simple ? parameters.map((p) => p.name as ts.Identifier) : [id(argsName)])];
-  const prelude: ts.Statement[] = simple ? [] : bindParameters(parameters, argsName);
+  // A generator keeps its parameter list: the engine binds the parameters when it is called (as it
+  // must, before the first next()), and the machine receives their values.
+  const boundParameterNames = parameters.flatMap((p) => [...boundNames(p.name)]);
+  const passedParams = kind === "generator" ? boundParameterNames.map((n) => id(n)) : simple ? parameters.map((p) => p.name as ts.Identifier) : [id(argsName)];
+  const machineParams: ts.Identifier[] = [...(selfName ? [id(selfName.text)] : []), ...passedParams];
+  const prelude: ts.Statement[] = simple || kind === "generator" ? [] : bindParameters(parameters, argsName);
 
   let body: ts.Statement[];
   if (ts.isBlock(fn.body!)) body = [...fn.body.statements];
@@ -101,29 +106,41 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   });
 
   // Sloppy-mode `arguments` is mapped to simple parameters: writing one changes the other. The
-  // parameters then stay the wrapper's own bindings, reached through accessors (see below).
+  // parameters then stay the wrapper's own bindings, reached through accessors (see below). So do a
+  // generator's when closures in its parameter list capture them (the wrapper binds them, natively).
   const mappedArguments = sloppy && simple && info.usesArguments && parameters.length > 0;
-  if (mappedArguments) for (const b of paramBindings.slice(selfName ? 1 : 0)) b.captured = true;
+  const closuresInParameters = kind === "generator" && hasParameterExpressions(parameters) && parameters.some((p) => containsClosure(p));
+  const paramsInWrapper = mappedArguments || closuresInParameters;
+  if (paramsInWrapper) for (const b of paramBindings.slice(selfName ? 1 : 0)) b.captured = true;
 
   const shielded = sloppy ? leakingBlockFunctions(info) : new Map<ts.Node, string[]>();
+
+  // poll's (resume's) own names come before the locals', and step aside for names the body reads
+  // from outside. (FieldNames starts with every MACHINE name taken, so no local gets one of them.)
+  const localNames = new FieldNames();
+  for (const free of info.free) localNames.reserve(free);
+  const pollName = (base: string): string => (info.free.has(base) ? localNames.claim(base) : base);
+  const pollNames: PollNames = {
+    context: pollName(MACHINE.context),
+    result: pollName(MACHINE.pollResult),
+    error: pollName(MACHINE.caught),
+    caught: pollName(MACHINE.caughtCopy),
+    how: pollName(MACHINE.how),
+    sent: pollName(MACHINE.sent),
+    yielded: pollName(MACHINE.yielded),
+  };
 
   const deadZone = bindingsWithDeadZone(info, (name) => spiller.isTemp(name) || name.startsWith("$"));
 
   // 4. build IR, 5. split
   const describe = (n: ts.Node): string => shortText(n, sf);
-  const built = new Builder(sf, info, names, describe, deadZone).build(normalized, position.line + 1);
+  const built = new Builder(sf, info, names, describe, deadZone, pollNames).build(normalized, position.line + 1);
   ctx.observe?.("ir", printIR(header, built, sf));
   const body5 = split(built);
   ctx.observe?.("states", printStates(header, body5, sf));
 
   // 6. layout
   const fieldNames = new FieldNames();
-  const localNames = new FieldNames();
-  for (const free of info.free) localNames.reserve(free);
-  // poll's own names come before the locals', and step aside for names the body reads from outside.
-  // (FieldNames starts with every MACHINE name taken, so no local gets one of them.)
-  const pollName = (base: string): string => (info.free.has(base) ? localNames.claim(base) : base);
-  const pollNames: PollNames = { context: pollName(MACHINE.context), result: pollName(MACHINE.pollResult), error: pollName(MACHINE.caught), caught: pollName(MACHINE.caughtCopy) };
   const fieldSetLater = new Map<Binding, string>();
   const layout = computeLayout(body5, info, () => names.temp("env"), (b) => {
     const cached = fieldSetLater.get(b);
@@ -166,12 +183,12 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : id("undefined") });
 
   const fnEnv = layout.envOf.get(info.functionScope);
-  if (mappedArguments && fnEnv) {
+  if (paramsInWrapper && fnEnv) {
     // { get a() { return a; }, set a(v) { a = v; }, other: undefined }
     const slots: ts.ObjectLiteralElementLike[] = [];
     for (const b of info.functionScope.bindings.values()) {
       if (!b.captured) continue;
-      if (b.kind === "param" && parameters.some((p) => (p.name as ts.Identifier).text === b.name)) {
+      if (b.kind === "param" && boundParameterNames.includes(b.name) && b !== (selfName ? paramBindings[0] : undefined)) {
         slots.push(f.createGetAccessorDeclaration(undefined, b.name, [], undefined, block([f.createReturnStatement(id(b.name))])));
         slots.push(f.createSetAccessorDeclaration(undefined, b.name, [f.createParameterDeclaration(undefined, undefined, "v")], block([f.createExpressionStatement(f.createAssignment(id(b.name), id("v")))])));
       } else slots.push(f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : id("undefined")));
@@ -182,7 +199,8 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const resultType = promiseResultType(fn.type);
   const { classDecl, sloppyPoll, stateRows } = emitMachineClass({
     sloppy,
-    envFromWrapper: mappedArguments && fnEnv !== undefined,
+    envFromWrapper: paramsInWrapper && fnEnv !== undefined,
+    kind,
     lazyThis,
     readOnly: selfName ? paramBindings[0] : undefined,
     deadZone,
@@ -196,22 +214,25 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     body: body5,
     layout,
     tries: built.tries,
-    params: mappedArguments ? paramBindings.slice(0, selfName ? 1 : 0) : paramBindings,
+    params: paramsInWrapper ? paramBindings.slice(0, selfName ? 1 : 0) : paramBindings,
     resultType,
     extras: extras.map(({ field, type }) => ({ field, type })),
   });
 
   // The wrapper keeps the function's name, parameters (for `length`) and types.
   const thisParam = fn.parameters.filter((p) => !parameters.includes(p));
-  const wrapperParams = simple ? fn.parameters : [...thisParam, ...wrapperParameters(parameters)];
+  const wrapperParams = simple || kind === "generator" ? fn.parameters : [...thisParam, ...wrapperParameters(parameters)];
   const argsValue: ts.Expression = simple
     ? id("unused")
     : isArrow
       ? f.createArrayLiteralExpression(wrapperParams.filter((p) => !thisParam.includes(p)).map((p) => (p.dotDotDotToken ? f.createSpreadElement(p.name as ts.Identifier) : (p.name as ts.Identifier))))
       : id("arguments");
-  const ctorArgs = [...extras.map((x) => x.value), ...(selfName ? [id(selfName.text)] : []), ...(mappedArguments ? [] : simple ? parameters.map((p) => p.name as ts.Identifier) : [argsValue])];
+  const passedValues = kind === "generator" ? boundParameterNames.map((n) => id(n)) : simple ? parameters.map((p) => p.name as ts.Identifier) : [argsValue];
+  const ctorArgs = [...extras.map((x) => x.value), ...(selfName ? [id(selfName.text)] : []), ...(paramsInWrapper ? [] : passedValues)];
   const classRef = ctx.ownerClass ? f.createPropertyAccessExpression(id(ctx.ownerClass), f.createPrivateIdentifier(`#${className}`)) : id(className);
-  const call = runtimeCall("promise", [f.createNewExpression(classRef, undefined, ctorArgs)]);
+  const machineObject = f.createNewExpression(classRef, undefined, ctorArgs);
+  // An async function returns the promise of its machine; a generator delegates to its machine.
+  const call = kind === "async" ? runtimeCall("promise", [machineObject]) : f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), machineObject);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
   const wrapperBody = block([f.createReturnStatement(call)]);
   let replacement: AsyncFunctionNode;
@@ -223,7 +244,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const machine: MachineInfo = {
     name: displayName,
     className,
-    kind: "async function",
+    kind: kind === "async" ? "async function" : "generator",
     fileName: ctx.fileName,
     line: position.line + 1,
     column: position.character + 1,
@@ -243,6 +264,15 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
       };
     }),
   };
+  if (kind === "generator") {
+    // `function* count(n) { return yield* new count$Generator(n); }`: still the engine's generator
+    // function (runtime/coroutine.ts), in the same place, with the same parameters.
+    let generator: AsyncFunctionNode;
+    if (ts.isFunctionDeclaration(fn)) generator = f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, wrapperBody);
+    else if (ts.isFunctionExpression(fn)) generator = f.updateFunctionExpression(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, wrapperBody);
+    else generator = f.updateMethodDeclaration(fn as ts.MethodDeclaration, fn.modifiers, fn.asteriskToken, fn.name, (fn as ts.MethodDeclaration).questionToken, fn.typeParameters, fn.parameters, fn.type, wrapperBody);
+    return { replacement: generator, classDecl, after: sloppyPoll ? [sloppyPoll] : [], info: machine };
+  }
   // To a program that inspects it, the wrapper is an async function: its prototype is
   // AsyncFunction.prototype. Declarations are marked where their machine class is placed.
   const after: ts.Statement[] = sloppyPoll ? [sloppyPoll] : [];
@@ -384,12 +414,19 @@ function classNameBase(node: AsyncFunctionNode): string {
 function describeFunction(node: AsyncFunctionNode): string {
   const name = functionNameOf(node);
   const parent = (node as ts.Node).parent;
+  const generator = isGenerator(node);
   if (ts.isMethodDeclaration(node)) {
     const owner = parent && ts.isClassLike(parent) && parent.name ? `${parent.name.text}.` : "";
-    return `async ${owner}${name ?? "[computed]"}()`;
+    return `${generator ? "*" : "async "}${owner}${name ?? "[computed]"}()`;
   }
   if (ts.isArrowFunction(node)) return name ? `async arrow ${name}` : "async arrow function";
-  return name ? `async function ${name}` : "async function";
+  const keyword = generator ? "function*" : "async function";
+  return name ? `${keyword} ${name}` : keyword;
+}
+
+/** A generator (`function*`, `*method()`), lowered to a Coroutine; otherwise an async function. */
+function isGenerator(node: AsyncFunctionNode): boolean {
+  return !ts.isArrowFunction(node) && node.asteriskToken !== undefined;
 }
 
 const printer = ts.createPrinter({ removeComments: true });
@@ -404,4 +441,10 @@ export function shortText(node: ts.Node, sf: ts.SourceFile): string {
   }
   text = text.replace(/\s+/g, " ").replace(/\*\//g, "* /");
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** Does the node create a function or class (a closure over the scope it is evaluated in)? */
+function containsClosure(node: ts.Node): boolean {
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return true;
+  return ts.forEachChild(node, (c) => (containsClosure(c) ? true : undefined)) ?? false;
 }

@@ -11,7 +11,7 @@ import ts from "typescript";
 import type { Diagnostic, MachineInfo, Phase } from "./api.js";
 import { identifiersIn, NameAuthority } from "./names.js";
 import { f } from "./normalize/factory.js";
-import { containsAsyncFunction, functionNameOf, isLowerableAsync } from "./discover/functions.js";
+import { containsLowerable, functionNameOf, isLowerable } from "./discover/functions.js";
 import { lowerFunction, type AsyncFunctionNode } from "./pipeline.js";
 import { UnsupportedAwait } from "./normalize/spill.js";
 
@@ -75,12 +75,12 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
       if (ts.isIterationStatement(node, false) || ts.isIfStatement(node) || ts.isLabeledStatement(node) || ts.isWithStatement(node)) {
         return ts.visitEachChild(node, (c) => (ts.isStatement(c) && !ts.isBlock(c) ? visitEmbedded(c) : visit(c)), context);
       }
-      if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && containsAsyncFunction(node.body) && !isLowerableAsync(node)) {
+      if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && containsLowerable(node.body) && !isLowerable(node)) {
         const { result, classes } = withFrame(() => ts.visitNode(node.body, visit, ts.isConciseBody)!);
         const body = classes.length ? f.createBlock([...classes, f.createReturnStatement(result as ts.Expression)], true) : result;
         return f.updateArrowFunction(node, node.modifiers, node.typeParameters, node.parameters, node.type, node.equalsGreaterThanToken, body);
       }
-      if (isLowerableAsync(node)) {
+      if (isLowerable(node)) {
         const node = nodeIn as AsyncFunctionNode;
         if (options.functionName !== undefined && functionNameOf(node) !== options.functionName) return ts.visitEachChild(node, visit, context);
         // Inner functions first.

@@ -203,7 +203,7 @@ describe("lowering through the CLI", () => {
     const [normalize, ir, states, layout] = phases.map((r) => r.stdout);
     expect(normalize).toMatch(/const item = await load\(id\);/);
     expect(normalize).toMatch(/\$rt\.iterate\(ids\)/);
-    expect(ir).toMatch(/suspend\s+load\(id\) → L\d+/);
+    expect(ir).toMatch(/suspend\s+await\s+load\(id\) → L\d+/);
     expect(states).toMatch(/^state 3: resume after await #1 `load\(id\)` \(line \d+\) \[resume\]/m);
     expect(layout).toMatch(/^fields:  ids, sum, \$iter1$/m);
     expect(layout).toMatch(/^locals of poll:  \$value1, id, item, \$caught1$/m);

@@ -1,7 +1,7 @@
 /**
  * `containsSuspension(node)`: does evaluating this node (not counting nested functions) reach an
- * `await`? The one question every later phase asks; memoized per node (regenerator's `meta`).
- * Statements without a suspension pass through the lowering untouched.
+ * `await` or a `yield`? The one question every later phase asks; memoized per node (regenerator's
+ * `meta`). Statements without a suspension pass through the lowering untouched.
  */
 import ts from "typescript";
 
@@ -26,7 +26,7 @@ export function containsSuspension(node: ts.Node): boolean {
   const known = memo.get(node);
   if (known !== undefined) return known;
   let found = false;
-  if (ts.isAwaitExpression(node)) {
+  if (ts.isAwaitExpression(node) || ts.isYieldExpression(node)) {
     found = true;
   } else if (ts.isForOfStatement(node) && node.awaitModifier) {
     found = true;
@@ -44,4 +44,17 @@ export function containsSuspension(node: ts.Node): boolean {
   }
   memo.set(node, found);
   return found;
+}
+
+/** An expression that suspends the machine: `await x`, `yield x`, `yield* x`. */
+export type SuspensionExpression = ts.AwaitExpression | ts.YieldExpression;
+
+export function isSuspensionExpression(node: ts.Node): node is SuspensionExpression {
+  return ts.isAwaitExpression(node) || ts.isYieldExpression(node);
+}
+
+/** The same suspension with another operand (`yield` may have none). */
+export function withOperand(e: SuspensionExpression, operand: ts.Expression | undefined): SuspensionExpression {
+  if (ts.isAwaitExpression(e)) return ts.factory.updateAwaitExpression(e, operand!);
+  return ts.factory.updateYieldExpression(e, e.asteriskToken, operand);
 }

@@ -2,22 +2,24 @@
  * Discover: which functions are lowered, and what they are called.
  *
  * Every async function that is not a generator — declarations, expressions, arrows, class and
- * object methods (static, private, computed) — is lowered; generators and async generators are
- * left as they are for now.
+ * object methods (static, private, computed) — and every generator that is not async, in the same
+ * forms, is lowered; async generators are left as they are for now.
  */
 import ts from "typescript";
 import type { AsyncFunctionNode } from "../pipeline.js";
 
-export function isLowerableAsync(node: ts.Node): boolean {
+export function isLowerable(node: ts.Node): boolean {
   if (!(ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node))) return false;
-  if (!node.body || node.asteriskToken) return false;
-  return (ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Async) !== 0 || !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  if (!node.body) return false;
+  const isAsync = (ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Async) !== 0 || !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  const isGenerator = !ts.isArrowFunction(node) && node.asteriskToken !== undefined;
+  return isAsync !== isGenerator;
 }
 
 /** Does this subtree contain a function that will be lowered? */
-export function containsAsyncFunction(node: ts.Node): boolean {
-  if (isLowerableAsync(node)) return true;
-  return ts.forEachChild(node, (c) => (containsAsyncFunction(c) ? true : undefined)) ?? false;
+export function containsLowerable(node: ts.Node): boolean {
+  if (isLowerable(node)) return true;
+  return ts.forEachChild(node, (c) => (containsLowerable(c) ? true : undefined)) ?? false;
 }
 
 /** The name the function has (or gets from its context: `const f = async () => {}`). */

@@ -59,6 +59,8 @@ export interface MachineParts {
    * they hide no name the body reads from outside (a global `cx` stays reachable).
    */
   pollNames: PollNames;
+  /** An async function's machine (a Future with `poll(cx)`) or a generator's (a Coroutine with `resume(how, sent)`). */
+  kind: "async" | "generator";
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
 }
@@ -68,6 +70,10 @@ export interface PollNames {
   result: string;
   error: string;
   caught: string;
+  /** A generator's `resume(how, sent)` parameters, and the result a yield hands out. */
+  how: string;
+  sent: string;
+  yielded: string;
 }
 
 const anyType = (): ts.TypeNode => f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
@@ -134,8 +140,8 @@ class MachineEmitter {
     members.push(
       f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.StaticKeyword)], MACHINE.shape, undefined, undefined, runtimeCall("keepShape", [f.createThis()])),
       f.createPropertyDeclaration(undefined, MACHINE.state, undefined, undefined, f.createNumericLiteral(0)),
-      f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()),
     );
+    if (m.kind === "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()));
     for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
     for (const b of m.layout.fields) {
       const h = this.homeOf(b) as { name: string };
@@ -150,20 +156,21 @@ class MachineEmitter {
     let sloppyPoll: ts.Statement | undefined;
     if (m.sloppy) {
       const pollType = f.createFunctionTypeNode(undefined, poll.parameters, poll.type!);
-      const declared = f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.DeclareKeyword)], MACHINE.poll, undefined, pollType, undefined);
+      const method = m.kind === "async" ? MACHINE.poll : MACHINE.resume;
+      const declared = f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.DeclareKeyword)], method, undefined, pollType, undefined);
       // TypeScript erases a `declare` field by the Ambient flag its parser sets, not by the modifier:
       // without the flag, a compile to JavaScript would emit `poll;` and shadow the prototype's poll.
       (declared as { flags: number }).flags |= (ts.NodeFlags as unknown as { Ambient: number }).Ambient;
       members.push(declared);
-      const fn = f.createFunctionExpression(undefined, undefined, MACHINE.poll, undefined, [f.createParameterDeclaration(undefined, undefined, "this", undefined, f.createTypeReferenceNode(m.className)), ...poll.parameters], poll.type, poll.body!);
-      sloppyPoll = stmt(assign(f.createPropertyAccessExpression(f.createPropertyAccessExpression(id(m.className), "prototype"), MACHINE.poll), fn));
-      ts.addSyntheticLeadingComment(sloppyPoll, ts.SyntaxKind.SingleLineCommentTrivia, " Sloppy-mode code: poll is defined outside the class body, which would make it strict.", true);
+      const fn = f.createFunctionExpression(undefined, undefined, method, undefined, [f.createParameterDeclaration(undefined, undefined, "this", undefined, f.createTypeReferenceNode(m.className)), ...poll.parameters], poll.type, poll.body!);
+      sloppyPoll = stmt(assign(f.createPropertyAccessExpression(f.createPropertyAccessExpression(id(m.className), "prototype"), method), fn));
+      ts.addSyntheticLeadingComment(sloppyPoll, ts.SyntaxKind.SingleLineCommentTrivia, ` Sloppy-mode code: ${method} is defined outside the class body, which would make it strict.`, true);
     } else members.push(poll);
     const classDecl = f.createClassDeclaration(
       undefined,
       m.className,
       undefined,
-      [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(f.createPropertyAccessExpression(id(MACHINE.runtime), "StateMachine"), [m.resultType ?? anyType()])])],
+      [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(f.createPropertyAccessExpression(id(MACHINE.runtime), m.kind === "async" ? "StateMachine" : "Coroutine"), m.kind === "async" ? [m.resultType ?? anyType()] : [anyType(), anyType(), anyType()])])],
       members,
     );
     ts.addSyntheticLeadingComment(classDecl, ts.SyntaxKind.MultiLineCommentTrivia, legend(m, rows), true);
@@ -216,6 +223,22 @@ class MachineEmitter {
       decls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(localNames.map((n) => f.createVariableDeclaration(n, undefined, anyType())), ts.NodeFlags.Let)));
     }
     const body = [...decls, this.usesPollLabel ? f.createLabeledStatement("$poll", loop) : loop];
+    if (m.kind === "generator") {
+      // resume(how, sent): how the generator is resumed (next, throw, return) and with what.
+      return f.createMethodDeclaration(
+        undefined,
+        undefined,
+        MACHINE.resume,
+        undefined,
+        undefined,
+        [
+          f.createParameterDeclaration(undefined, undefined, this.m.pollNames.how, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Resumption"))),
+          f.createParameterDeclaration(undefined, undefined, this.m.pollNames.sent, undefined, anyType()),
+        ],
+        f.createTypeReferenceNode("IteratorResult", [anyType(), anyType()]),
+        block(body),
+      );
+    }
     return f.createMethodDeclaration(
       undefined,
       undefined,
@@ -294,13 +317,23 @@ class MachineEmitter {
         return this.statement(i.node);
       case "suspend": {
         const resume = this.stateOf(i.resume);
-        const out: ts.Statement[] = [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("awaitable", [this.expression(i.operand)])))];
         // Dead from here on: let go of the value (`undefined!` keeps the field's declared type).
-        for (const b of s ? this.m.layout.clearAtSuspend[s.id]! : []) out.push(stmt(assign(this.storage(b, false), f.createNonNullExpression(id("undefined")))));
-        out.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(resume))));
-        return out;
+        const clears = (s ? this.m.layout.clearAtSuspend[s.id]! : []).map((b) => stmt(assign(this.storage(b, false), f.createNonNullExpression(id("undefined")))));
+        const setState = stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(resume)));
+        if (i.kind === "await") return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("awaitable", [this.expression(i.operand!)]))), ...clears, setState];
+        // A yield returns its result from resume; the value is taken before any field is let go.
+        const operand = i.operand ? this.expression(i.operand) : id("undefined");
+        const result = i.kind === "yieldRaw" ? operand : f.createObjectLiteralExpression([f.createPropertyAssignment("value", operand), f.createPropertyAssignment("done", f.createFalse())]);
+        if (clears.length === 0) return [setState, f.createReturnStatement(result)];
+        const yielded = this.m.pollNames.yielded;
+        return [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(yielded, undefined, undefined, result)], ts.NodeFlags.Const)), ...clears, setState, f.createReturnStatement(id(yielded))];
       }
       case "resume": {
+        if (i.kind === "yield") {
+          // Resumed by throw(e): the yield throws e (caught by the try blocks around it, if any).
+          const isThrow = f.createBinaryExpression(id(this.m.pollNames.how), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "THROW"));
+          return [f.createIfStatement(isThrow, f.createThrowStatement(id(this.m.pollNames.sent)))];
+        }
         const r = id(this.m.pollNames.result);
         const out: ts.Statement[] = [
           f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(this.m.pollNames.result, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(f.createNonNullExpression(thisField(MACHINE.awaitee)), "poll"), undefined, [id(this.m.pollNames.context)]))], ts.NodeFlags.Const)),
@@ -316,7 +349,9 @@ class MachineEmitter {
       }
       case "jumpIf": {
         const cond = this.expression(i.cond);
-        return [f.createIfStatement(i.whenTrue ? cond : f.createLogicalNot(f.createParenthesizedExpression(cond)), block(this.jumpTo(this.stateOf(i.target), nested, false)))];
+        // `if (!(!x))` reads as `if (x)`: a condition is only tested for truth.
+        const negated = ts.isPrefixUnaryExpression(cond) && cond.operator === ts.SyntaxKind.ExclamationToken ? cond.operand : f.createLogicalNot(f.createParenthesizedExpression(cond));
+        return [f.createIfStatement(i.whenTrue ? cond : negated, block(this.jumpTo(this.stateOf(i.target), nested, false)))];
       }
       case "return":
         return [f.createReturnStatement(f.createCallExpression(thisField("$done"), undefined, [i.value ? this.expression(i.value) : f.createNonNullExpression(id("undefined"))]))];

@@ -12,7 +12,8 @@
  */
 import ts from "typescript";
 import type { Binding, BindingInfo, Scope } from "../analyze/bindings.js";
-import { containsSuspension, isFunctionBoundary } from "../analyze/suspension.js";
+import { containsSuspension, isFunctionBoundary, isSuspensionExpression, type SuspensionExpression } from "../analyze/suspension.js";
+import { delegationLoops, delegationSteps } from "../normalize/delegate.js";
 import type { NameAuthority } from "../names.js";
 import { f, skipOuter } from "../normalize/factory.js";
 import { plainContext } from "./visit.js";
@@ -45,12 +46,20 @@ export const jumpMarkers = new WeakMap<ts.Node, Instr[]>();
 /** Expressions the builder wrote in terms of the machine itself (`this.$completion1.value`): not user code to rewrite. */
 export const machineExpressions = new WeakSet<ts.Node>();
 
+/** `$rt.NAME`: machinery, never rewritten as user code. */
+function runtimeMember(name: string): ts.Expression {
+  const e = f.createPropertyAccessExpression(f.createIdentifier("$rt"), name);
+  machineExpressions.add(e);
+  return e;
+}
+
 export class Builder {
   private readonly instrs: Instr[] = [];
   private readonly labels: LabelInfo[] = [];
   private readonly regions: Region[] = [];
   private readonly tries: TryRecord[] = [];
   private awaitCount = 0;
+  private yieldCount = 0;
   private line = 1;
 
   constructor(
@@ -60,6 +69,8 @@ export class Builder {
     private readonly describe: (node: ts.Node) => string,
     /** Bindings that start in their temporal dead zone (analyze/tdz.ts). */
     private readonly deadZone: ReadonlySet<Binding> = new Set(),
+    /** A generator's `resume(how, sent)` parameters, as the resume states read them. */
+    private readonly resumeNames: { how: string; sent: string } = { how: "how", sent: "sent" },
   ) {}
 
   build(body: readonly ts.Statement[], startLine: number): BuiltBody {
@@ -121,12 +132,12 @@ export class Builder {
     if (ts.isLabeledStatement(s)) return this.statement(s.statement, [...labels, s.label.text]);
     if (ts.isExpressionStatement(s)) {
       const e = skipOuter(s.expression);
-      if (ts.isAwaitExpression(e)) return this.await(e, undefined);
-      if (ts.isBinaryExpression(e) && ts.isAwaitExpression(skipOuter(e.right))) return this.await(skipOuter(e.right) as ts.AwaitExpression, skipOuter(e.left) as ts.Identifier);
+      if (isSuspensionExpression(e)) return this.suspension(e, undefined);
+      if (ts.isBinaryExpression(e) && isSuspensionExpression(skipOuter(e.right))) return this.suspension(skipOuter(e.right) as SuspensionExpression, skipOuter(e.left) as ts.Identifier);
     }
     if (ts.isVariableStatement(s)) {
       const d = s.declarationList.declarations[0]!;
-      return this.await(skipOuter(d.initializer!) as ts.AwaitExpression, d.name as ts.Identifier);
+      return this.suspension(skipOuter(d.initializer!) as SuspensionExpression, d.name as ts.Identifier);
     }
     if (ts.isBlock(s)) return this.block(s, labels);
     if (ts.isIfStatement(s)) return this.ifStatement(s, labels);
@@ -138,13 +149,46 @@ export class Builder {
     throw new Error(`internal: unexpected ${ts.SyntaxKind[s.kind]} with a suspension after normalization`);
   }
 
-  /** `[x =] await OPERAND` — the one place a machine suspends. */
+  /** The places a machine suspends: `[x =] await OPERAND`, `[x =] yield OPERAND`, a `yield*` step. */
+  private suspension(e: SuspensionExpression, target: ts.Identifier | undefined): void {
+    if (ts.isAwaitExpression(e)) return this.await(e, target);
+    const source = delegationSteps.get(e);
+    if (source) return this.delegationStep(e, target!, source);
+    return this.yield(e, target);
+  }
+
   private await(e: ts.AwaitExpression, target: ts.Identifier | undefined): void {
     const index = ++this.awaitCount;
     const resume = this.newLabel(`resume after await #${index} \`${this.describe(e.expression)}\``, this.line, true);
-    this.emit({ op: "suspend", operand: e.expression, resume, index });
+    this.emit({ op: "suspend", kind: "await", operand: e.expression, resume, index });
     this.mark(resume);
-    this.emit({ op: "resume", target });
+    this.emit({ op: "resume", kind: "await", target });
+  }
+
+  /**
+   * `[x =] yield OPERAND`: hand out the value. Resumed by `next(v)`, x is v; by `throw(e)`, the
+   * yield throws e; by `return(v)`, it returns v through the finally blocks around it.
+   */
+  private yield(e: ts.YieldExpression, target: ts.Identifier | undefined): void {
+    const index = ++this.yieldCount;
+    const resume = this.newLabel(`resume after yield #${index}${e.expression ? ` \`${this.describe(e.expression)}\`` : ""}`, this.line, true);
+    this.emit({ op: "suspend", kind: "yield", operand: e.expression, resume, index });
+    this.mark(resume);
+    this.emit({ op: "resume", kind: "yield" });
+    const sent = f.createIdentifier(this.resumeNames.sent);
+    const isReturn = f.createBinaryExpression(f.createIdentifier(this.resumeNames.how), ts.SyntaxKind.EqualsEqualsEqualsToken, runtimeMember("RETURN"));
+    this.emit({ op: "stmt", node: f.createIfStatement(isReturn, this.marker(this.routeReturn(this.regions.length, sent))) });
+    if (target) this.emit({ op: "stmt", node: f.createExpressionStatement(f.createAssignment(target, f.createIdentifier(this.resumeNames.sent))) });
+  }
+
+  /** `$inner = yield* $delegate` (normalize/delegate.ts): hand on the inner result; resumed, step the delegate. */
+  private delegationStep(e: ts.YieldExpression, inner: ts.Identifier, source: ts.Expression): void {
+    const index = ++this.yieldCount;
+    const resume = this.newLabel(`resume after yield* #${index} \`${this.describe(source)}\``, this.line, true);
+    this.emit({ op: "suspend", kind: "yieldRaw", operand: inner, resume, index });
+    this.mark(resume);
+    const step = f.createCallExpression(runtimeMember("delegateStep"), undefined, [e.expression!, f.createIdentifier(this.resumeNames.how), f.createIdentifier(this.resumeNames.sent)]);
+    this.emit({ op: "stmt", node: f.createExpressionStatement(f.createAssignment(inner, step)) });
   }
 
   private withBreakLabel(labels: string[], body: () => void): void {
@@ -186,8 +230,9 @@ export class Builder {
   }
 
   private whileStatement(s: ts.WhileStatement, labels: string[]): void {
-    const head = this.newLabel(`loop head: while (${this.describe(s.expression)})`);
-    const exit = this.newLabel("after while");
+    const delegated = delegationLoops.get(s);
+    const head = this.newLabel(delegated ? `yield* \`${this.describe(delegated)}\`: until the inner iterator is done` : `loop head: while (${this.describe(s.expression)})`);
+    const exit = this.newLabel(delegated ? `after yield* \`${this.describe(delegated)}\`` : "after while");
     this.mark(head);
     if (s.expression.kind !== ts.SyntaxKind.TrueKeyword) this.emit({ op: "jumpIf", cond: s.expression, whenTrue: false, target: exit });
     this.loop(labels, exit, head, () => this.statement(s.statement));

@@ -6,10 +6,15 @@
  *   ----------------------------------  ------------------------------------------------------------
  *   stmt S                              S, with the machine's bindings rewritten to their homes
  *   label L                             the start of a state: `case N: // what L is (line)`
- *   suspend OPERAND → L                 this.$awaitee = $rt.awaitable(OPERAND); this.$state = N;
- *   resume [TARGET]                     const $result = this.$awaitee.poll(cx);
+ *   suspend await OPERAND → L           this.$awaitee = $rt.awaitable(OPERAND); this.$state = N;
+ *   resume await [TARGET]               const $result = this.$awaitee.poll(cx);
  *                                       if ($result === $rt.PENDING) return $result;
  *                                       this.$awaitee = null; TARGET = $result;
+ *   suspend yield OPERAND → L           this.$state = N; return { value: OPERAND, done: false };
+ *   suspend yieldRaw RESULT → L         this.$state = N; return RESULT;   (a yield* passing on a result)
+ *   resume yield                        if (how === $rt.THROW) throw sent;
+ *                                       (then `if (how === $rt.RETURN) «return sent»` and `x = sent`
+ *                                       follow as ordinary instructions)
  *   jump L                              this.$state = N; continue;
  *   jumpIf COND L / jumpUnless COND L   if (COND) { this.$state = N; continue; }
  *   return VALUE                        return this.$done(VALUE);  (DONE)
@@ -22,6 +27,9 @@ import type ts from "typescript";
 import type { Scope } from "../analyze/bindings.js";
 
 export type Label = number;
+
+/** What a machine suspends for: an `await`, a `yield`, or a `yield*` handing on an inner result. */
+export type SuspendKind = "await" | "yield" | "yieldRaw";
 
 export interface LabelInfo {
   id: Label;
@@ -50,8 +58,8 @@ export type Completion =
 export type Instr =
   | { op: "stmt"; node: ts.Statement }
   | { op: "label"; label: Label }
-  | { op: "suspend"; operand: ts.Expression; resume: Label; index: number }
-  | { op: "resume"; target?: ts.Identifier }
+  | { op: "suspend"; kind: SuspendKind; operand: ts.Expression | undefined; resume: Label; index: number }
+  | { op: "resume"; kind: "await" | "yield"; target?: ts.Identifier }
   | { op: "jump"; target: Label }
   | { op: "jumpIf"; cond: ts.Expression; whenTrue: boolean; target: Label }
   | { op: "return"; value: ts.Expression | undefined }

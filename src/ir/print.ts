@@ -33,9 +33,9 @@ function instrText(i: Instr, sf: ts.SourceFile, label: (l: number) => string): s
     case "label":
       return `label     ${label(i.label)}`;
     case "suspend":
-      return `suspend   ${text(i.operand, sf)} → ${label(i.resume)}`;
+      return `suspend   ${i.kind.padEnd(8)} ${i.operand ? text(i.operand, sf) : "undefined"} → ${label(i.resume)}`;
     case "resume":
-      return `resume    ${i.target ? text(i.target, sf) : "(value unused)"}`;
+      return `resume    ${i.kind.padEnd(8)} ${i.target ? text(i.target, sf) : i.kind === "await" ? "(value unused)" : ""}`.trimEnd();
     case "jump":
       return `jump      ${label(i.target)}`;
     case "jumpIf":

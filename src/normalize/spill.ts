@@ -23,7 +23,8 @@
  *   [lowered]  let $result1 = a; if ($result1) { $result1 = await b; } x = $result1;
  */
 import ts from "typescript";
-import { containsSuspension } from "../analyze/suspension.js";
+import { containsSuspension, isSuspensionExpression, withOperand, type SuspensionExpression } from "../analyze/suspension.js";
+import { delegation, type Delegation } from "./delegate.js";
 import type { NameAuthority, TempRole } from "../names.js";
 import { assign, block, declare, f, id, isNullish, not, runtimeCall, skipOuter, stmt } from "./factory.js";
 
@@ -97,7 +98,7 @@ export class Spiller {
     if (ts.isSatisfiesExpression(e)) return this.wrap(e.expression, (x) => f.updateSatisfiesExpression(e, x, e.type));
     if (ts.isNonNullExpression(e)) return this.wrap(e.expression, (x) => f.updateNonNullExpression(e, x));
     if (ts.isTypeAssertionExpression(e)) return this.wrap(e.expression, (x) => f.updateTypeAssertion(e, e.type, x));
-    if (ts.isAwaitExpression(e)) return this.await(e);
+    if (isSuspensionExpression(e)) return this.suspension(e);
     if (ts.isBinaryExpression(e)) return this.binary(e);
     if (ts.isConditionalExpression(e)) return this.conditional(e);
     if (ts.isOptionalChain(e)) return this.optionalChain(e);
@@ -139,12 +140,25 @@ export class Spiller {
     return { pre: r.pre, expr: rebuild(r.expr) };
   }
 
-  /** `await x` inside a larger expression → `const $awaited1 = await x;` and `$awaited1`. */
-  private await(e: ts.AwaitExpression): Spilled {
-    const r = this.spill(e.expression);
+  /**
+   * `await x` inside a larger expression → `const $awaited1 = await x;` and `$awaited1`; `yield x`
+   * likewise (`$sent1`, the value next(v) sends); `yield* x` → its loop (delegate.ts) and `$delegated1`.
+   */
+  private suspension(e: SuspensionExpression): Spilled {
+    const r: { pre: ts.Statement[]; expr: ts.Expression | undefined } = e.expression ? this.spill(e.expression) : { pre: [], expr: undefined };
     const pre = r.pre;
-    const value = this.tempFor(f.createAwaitExpression(r.expr), "awaited", pre);
+    if (ts.isYieldExpression(e) && e.asteriskToken) {
+      const d = this.delegation(r.expr!);
+      pre.push(...d.statements);
+      return { pre, expr: this.tempFor(d.value, "delegated", pre) };
+    }
+    const value = this.tempFor(withOperand(e, r.expr), ts.isAwaitExpression(e) ? "awaited" : "sent", pre);
     return { pre, expr: value };
+  }
+
+  /** `yield* operand` as statements, with its temporaries known as this pass's own. */
+  delegation(operand: ts.Expression): Delegation {
+    return delegation(operand, this.names, (name) => this.temps.add(name));
   }
 
   /**

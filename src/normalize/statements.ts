@@ -17,7 +17,8 @@
  *              finally { $rt.closeIterator($iter1); }
  */
 import ts from "typescript";
-import { containsSuspension } from "../analyze/suspension.js";
+import { containsSuspension, isSuspensionExpression, withOperand, type SuspensionExpression } from "../analyze/suspension.js";
+import { delegationSteps } from "./delegate.js";
 import type { NameAuthority } from "../names.js";
 import { assign, block, declare, f, id, not, runtimeCall, skipOuter, stmt } from "./factory.js";
 import { Spiller, UnsupportedAwait, describeKind } from "./spill.js";
@@ -110,19 +111,27 @@ export class StatementNormalizer {
 
   private expressionStatement(s: ts.ExpressionStatement): ts.Statement[] {
     const e = skipOuter(s.expression);
-    if (ts.isAwaitExpression(e)) {
-      const r = this.spiller.spill(e.expression);
-      return [...r.pre, stmt(f.createAwaitExpression(r.expr))];
-    }
+    if (isSuspensionExpression(e)) return this.suspension(e, (value) => stmt(value));
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(skipOuter(e.left))) {
       const right = skipOuter(e.right);
-      if (ts.isAwaitExpression(right)) {
-        const r = this.spiller.spill(right.expression);
-        return [...r.pre, stmt(assign(skipOuter(e.left), f.createAwaitExpression(r.expr)))];
-      }
+      if (ts.isYieldExpression(right) && delegationSteps.has(right)) return [s]; // already the primitive
+      if (isSuspensionExpression(right)) return this.suspension(right, (value) => stmt(assign(skipOuter(e.left), value)));
     }
     const r = this.spiller.spill(s.expression);
     return this.spiller.isStable(r.expr) ? r.pre : [...r.pre, f.updateExpressionStatement(s, r.expr)];
+  }
+
+  /**
+   * A suspension at statement level (alone, assigned to a name, or a name's initialiser): its operand
+   * spilled, then `use(await x)` / `use(yield x)`; a `yield*` becomes its loop, then `use(value)`.
+   */
+  private suspension(e: SuspensionExpression, use: (value: ts.Expression) => ts.Statement): ts.Statement[] {
+    const r: { pre: ts.Statement[]; expr: ts.Expression | undefined } = e.expression ? this.spiller.spill(e.expression) : { pre: [], expr: undefined };
+    if (ts.isYieldExpression(e) && e.asteriskToken) {
+      const d = this.spiller.delegation(r.expr!);
+      return [...r.pre, ...d.statements, use(d.value)];
+    }
+    return [...r.pre, use(withOperand(e, r.expr))];
   }
 
   private variableStatement(s: ts.VariableStatement): ts.Statement[] {
@@ -137,9 +146,9 @@ export class StatementNormalizer {
         continue;
       }
       const init = d.initializer!;
-      if (ts.isIdentifier(d.name) && ts.isAwaitExpression(skipOuter(init))) {
-        const r = this.spiller.spill((skipOuter(init) as ts.AwaitExpression).expression);
-        out.push(...r.pre, single(f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, f.createAwaitExpression(r.expr))));
+      const suspension = skipOuter(init);
+      if (ts.isIdentifier(d.name) && isSuspensionExpression(suspension)) {
+        out.push(...this.suspension(suspension, (value) => single(f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, value))));
         continue;
       }
       const r = this.spiller.spill(init);
