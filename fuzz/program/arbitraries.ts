@@ -1,0 +1,186 @@
+/**
+ * fast-check arbitraries for the programs of ast.ts. The grammar is context-free (print.ts
+ * resolves what depends on context), so fast-check can shrink any part of a program on its own.
+ *
+ * Depth: expressions, statements and blocks share one depth identifier, so an `await` of an async
+ * arrow whose body holds a loop counts the arrow and the loop against the same bound; at the bound
+ * each `oneof` takes its first (smallest) choice.
+ *
+ * Weights favour what finds bugs in lowering: `await` everywhere, jumps inside loops and `try`,
+ * `finally`, several flows at once. A form's coverage (how often it was printed) is in the
+ * report of every fuzz run.
+ */
+import fc from "fast-check";
+import type {
+  ArrayItem,
+  AssignOp,
+  BinaryOp,
+  CombinatorOp,
+  Expr,
+  Fn,
+  FnForm,
+  Flow,
+  LogicalOp,
+  LoopDecl,
+  ObjectProp,
+  OptionalAccess,
+  Program,
+  Stmt,
+  SwitchCase,
+  Target,
+  ThenableKind,
+  UnaryOp,
+} from "./ast.js";
+
+export interface ProgramShape {
+  /** Nesting bound for expressions and statements together. Default 5. */
+  maxDepth?: number;
+  /** Most functions in a program. Default 4. */
+  maxFunctions?: number;
+  /** Most statements in a block. Default 4 (a function body: one more). */
+  maxBlockLength?: number;
+}
+
+/** Random, terminating, deterministic programs of async functions and the flows that run them. */
+export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program> {
+  const { maxDepth = 5, maxFunctions = 4, maxBlockLength = 4 } = shape;
+  const depth = { depthSize: "small", maxDepth, depthIdentifier: "program", withCrossShrink: true } as const;
+
+  const { expr, stmt } = fc.letrec<{ expr: Expr; awaitable: Expr; stmt: Stmt; block: Stmt[] }>((tie) => {
+    const e = tie("expr");
+    const awaited = tie("awaitable");
+    const statements = tie("block");
+    const pick = fc.nat({ max: 7 });
+
+    const leaf: fc.Arbitrary<Expr> = fc.oneof(
+      { arbitrary: node("num", { v: fc.integer({ min: -1, max: 4 }) }), weight: 3 },
+      { arbitrary: node("str", { v: fc.constantFrom("x", "v", "") }), weight: 1 },
+      { arbitrary: node("nullish", { v: fc.constantFrom("null" as const, "undefined" as const) }), weight: 1 },
+      { arbitrary: node("read", { pick }), weight: 4 },
+    );
+    const awaitExpr: fc.Arbitrary<Expr> = node("await", { e: awaited });
+    const target: fc.Arbitrary<Target> = fc.oneof(
+      { arbitrary: node("local", { pick }), weight: 3 },
+      { arbitrary: node("global", {}), weight: 1 },
+      { arbitrary: node("element", { key: e }), weight: 1 },
+    );
+    const objectProp: fc.Arbitrary<ObjectProp> = fc.oneof(node("property", { e }), node("spread", { e }), node("computed", { key: e, e }));
+    const arrayItem: fc.Arbitrary<ArrayItem> = fc.record({ spread: fc.boolean(), e });
+    const args = fc.array(e, { maxLength: 3, depthIdentifier: "program" });
+
+    // What an `await` waits for: values, settled promises, the thenables of the prelude, calls.
+    const awaitableArb: fc.Arbitrary<Expr> = fc.oneof(
+      depth,
+      { arbitrary: leaf, weight: 3 },
+      { arbitrary: node("resolve", { e }), weight: 2 },
+      { arbitrary: node("reject", { e }), weight: 2 },
+      { arbitrary: node("thenable", { kind: fc.constantFrom<ThenableKind>("ok", "rejects", "throws", "twice", "throwsAfterResolve", "later", "nested", "getter", "thenNotCallable"), e }), weight: 3 },
+      { arbitrary: node("callAsync", { pick, arg: e }), weight: 6 },
+      { arbitrary: node("asyncArrow", { body: statements, result: e, arg: e }), weight: 2 },
+      { arbitrary: node("combinator", { op: fc.constantFrom<CombinatorOp>("all", "race", "allSettled", "any"), items: fc.array(e, { minLength: 1, maxLength: 3, depthIdentifier: "program" }) }), weight: 1 },
+      { arbitrary: e, weight: 2 },
+      // TODO(issue 3): driving a generator or an async generator (`.next()` results, `for await`).
+    );
+
+    const exprArb: fc.Arbitrary<Expr> = fc.oneof(
+      depth,
+      { arbitrary: leaf, weight: 6 },
+      { arbitrary: awaitExpr, weight: 9 },
+      { arbitrary: node("observe", { e }), weight: 2 },
+      { arbitrary: node("binary", { op: fc.constantFrom<BinaryOp>("+", "-", "*", "===", "<"), l: e, r: e }), weight: 3 },
+      { arbitrary: node("logical", { op: fc.constantFrom<LogicalOp>("&&", "||", "??"), l: e, r: e }), weight: 2 },
+      { arbitrary: node("conditional", { c: e, a: e, b: e }), weight: 2 },
+      { arbitrary: node("unary", { op: fc.constantFrom<UnaryOp>("-", "!", "typeof", "void"), e }), weight: 1 },
+      { arbitrary: node("template", { parts: fc.array(e, { minLength: 1, maxLength: 3, depthIdentifier: "program" }) }), weight: 1 },
+      { arbitrary: node("object", { props: fc.array(objectProp, { maxLength: 3, depthIdentifier: "program" }) }), weight: 1 },
+      { arbitrary: node("array", { items: fc.array(arrayItem, { maxLength: 3, depthIdentifier: "program" }) }), weight: 1 },
+      { arbitrary: node("comma", { l: e, r: e }), weight: 1 },
+      { arbitrary: node("assign", { target, op: fc.constantFrom<AssignOp>("=", "+=", "-=", "||=", "&&=", "??="), e }), weight: 3 },
+      { arbitrary: node("call", { args }), weight: 3 },
+      { arbitrary: node("method", { recv: receiver(e, awaited), args }), weight: 2 },
+      { arbitrary: node("optional", { obj: fc.oneof(receiver(e, awaited), leaf), access: fc.constantFrom<OptionalAccess>("property", "element", "call"), key: e, args }), weight: 2 },
+      // TODO(issue 3): `yield` and `yield*` (inside generator bodies only) go here.
+    );
+
+    const limit = fc.integer({ min: 0, max: 3 });
+    const loopDecl = fc.constantFrom<LoopDecl>("const", "let", "var");
+    const switchCase: fc.Arbitrary<SwitchCase> = fc.record({
+      test: fc.oneof({ arbitrary: node("num", { v: fc.integer({ min: 0, max: 2 }) }), weight: 4 }, { arbitrary: e, weight: 1 }),
+      body: statements,
+      exits: fc.boolean(),
+    });
+
+    const stmtArb: fc.Arbitrary<Stmt> = fc.oneof(
+      depth,
+      { arbitrary: node("log", { e }), weight: 6 },
+      { arbitrary: node("expression", { e: fc.oneof(awaitExpr, node("assign", { target, op: fc.constantFrom<AssignOp>("=", "+=", "-=", "||=", "&&=", "??="), e })) }), weight: 3 },
+      { arbitrary: node("if", { c: e, then: statements, else: optional(statements) }), weight: 2 },
+      { arbitrary: node("while", { limit, c: optional(e), body: statements }), weight: 1 },
+      { arbitrary: node("doWhile", { limit, c: optional(e), body: statements }), weight: 1 },
+      { arbitrary: node("for", { limit, decl: fc.constantFrom("let" as const, "var" as const), body: statements }), weight: 2 },
+      { arbitrary: node("forOf", { decl: loopDecl, items: fc.array(e, { maxLength: 3, depthIdentifier: "program" }), body: statements }), weight: 1 },
+      { arbitrary: node("forIn", { decl: loopDecl, keys: fc.integer({ min: 0, max: 3 }), body: statements }), weight: 1 },
+      { arbitrary: node("labeled", { body: statements }), weight: 1 },
+      { arbitrary: node("break", { pick }), weight: 3 },
+      { arbitrary: node("continue", { pick }), weight: 2 },
+      { arbitrary: node("switch", { disc: e, cases: fc.array(switchCase, { minLength: 1, maxLength: 3, depthIdentifier: "program" }), defaultAt: optional(fc.nat({ max: 3 })), defaultBody: statements }), weight: 1 },
+      { arbitrary: node("try", { block: statements, handler: optional(fc.record({ binds: fc.boolean(), body: statements })), finalizer: optional(statements) }), weight: 4 },
+      { arbitrary: node("return", { e: optional(e) }), weight: 1 },
+      { arbitrary: node("throw", { e, wrap: fc.boolean() }), weight: 2 },
+      { arbitrary: node("destructure", { pattern: fc.constantFrom("object" as const, "array" as const), defaults: fc.tuple(e, e), source: fc.tuple(optional(e), optional(e)) }), weight: 1 },
+      { arbitrary: node("destructureAssign", { picks: fc.tuple(pick, pick), fallback: e, source: fc.tuple(optional(e), optional(e)) }), weight: 1 },
+      { arbitrary: node("capture", { async: fc.boolean(), picks: fc.array(pick, { minLength: 1, maxLength: 2 }) }), weight: 2 },
+      { arbitrary: node("runCaptures", {}), weight: 1 },
+      { arbitrary: node("spawn", { call: awaited }), weight: 1 },
+      { arbitrary: node("block", { body: statements }), weight: 1 },
+      // TODO(issue 3): `for await (const x of <async iterable>)` goes here.
+    );
+
+    return {
+      expr: exprArb,
+      awaitable: awaitableArb,
+      stmt: stmtArb,
+      block: fc.array(tie("stmt"), { maxLength: maxBlockLength, depthIdentifier: "program" }),
+    };
+  });
+
+  // TODO(issue 3): generator and async generator functions become further `kind`s here.
+  const fn: fc.Arbitrary<Fn> = fc.record({
+    kind: fc.constant("async" as const),
+    form: fc.constantFrom<FnForm>("declaration", "expression", "arrow", "method", "staticMethod"),
+    local: expr,
+    body: fc.array(stmt, { minLength: 1, maxLength: maxBlockLength + 1 }),
+    result: expr,
+  });
+  const flow: fc.Arbitrary<Flow> = fc.record({
+    pick: fc.nat({ max: 7 }),
+    arg: fc.integer({ min: 0, max: 3 }),
+    handled: fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 }),
+  });
+  return fc.record({
+    fns: fc.array(fn, { minLength: 1, maxLength: maxFunctions }),
+    flows: fc.array(flow, { minLength: 1, maxLength: 3 }),
+    tickerTicks: fc.integer({ min: 0, max: 5 }),
+  });
+}
+
+/** Something with a method `m`: a box, a box that must be awaited first, or anything at all. */
+function receiver(e: fc.Arbitrary<Expr>, awaited: fc.Arbitrary<Expr>): fc.Arbitrary<Expr> {
+  const boxed = node("box", { e });
+  return fc.oneof(
+    { arbitrary: boxed, weight: 3 },
+    { arbitrary: node("await", { e: fc.oneof(node("resolve", { e: boxed }), node("thenable", { kind: fc.constant<ThenableKind>("ok"), e: boxed })) }), weight: 3 },
+    { arbitrary: node("await", { e: awaited }), weight: 1 },
+    { arbitrary: e, weight: 1 },
+  );
+}
+
+/** The value or `null`; typed so that `node` can infer the field (fc.option's type defeats inference). */
+function optional<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> {
+  return fc.option(arbitrary);
+}
+
+/** `{ k, ...fields }` with `k` fixed: one node kind of the tree. */
+function node<K extends string, T extends object>(k: K, fields: { [P in keyof T]: fc.Arbitrary<T[P]> }): fc.Arbitrary<{ k: K } & T> {
+  return fc.record({ k: fc.constant(k), ...fields }) as unknown as fc.Arbitrary<{ k: K } & T>;
+}

@@ -1,0 +1,138 @@
+/**
+ * The programs the fuzzer writes, as data. fast-check generates and shrinks these trees;
+ * `printProgram` (print.ts) turns one into source text.
+ *
+ * Every choice that depends on where a node ends up — which binding a read names, which loop a
+ * `break` leaves, which function a call reaches — is stored as a plain number (`pick`) and resolved
+ * while printing, against what is in scope there. So every tree prints to a valid, terminating
+ * program, and shrinking (which cuts subtrees out and moves them around) never produces one that
+ * does not parse.
+ *
+ *   { k: "break", pick: 1 }  inside  for (...) { while (...) { <here> } }   prints  break L1;
+ *   { k: "read", pick: 0 }   inside  for (let i2 = 0; ...) { <here> }        prints  i2
+ */
+
+/** A whole program: the functions, then the flows started together at the top level. */
+export interface Program {
+  fns: Fn[];
+  flows: Flow[];
+  /** A flow that logs `T 0`, `T 1`, … once per tick for this many ticks (0: none), so that the
+   *  interleaving of the other flows is visible in the log. */
+  tickerTicks: number;
+}
+
+/**
+ * A function the program defines; `fns[i]` may call only `fns[j]` with j > i, so calls nest at most
+ * `fns.length` deep and never recurse.
+ *
+ * TODO(issue 3): generators and async generators are not lowered yet. When they are, add their
+ * kinds here (`"generator" | "asyncGenerator"`), `yield`/`yield*` to `Expr`, `for await` to `Stmt`,
+ * and a generator-driving call to the awaitables; arbitraries.ts and print.ts each have a TODO at
+ * the spot where the new arbitraries and printers go.
+ */
+export interface Fn {
+  kind: "async";
+  form: FnForm;
+  /** The initial value of the local `b` (the local `a` starts as the parameter `n`). */
+  local: Expr;
+  body: Stmt[];
+  result: Expr;
+}
+
+/** How the function is written; each is called in the way that fits (`f1(…)`, `o1.f1(…)`, …). */
+export type FnForm = "declaration" | "expression" | "arrow" | "method" | "staticMethod";
+
+/** `fns[pick]` called at the top level; `handled: false` leaves its rejection unhandled, which ends
+ *  the process (exit code 1) as soon as Node notices. */
+export interface Flow {
+  pick: number;
+  arg: number;
+  handled: boolean;
+}
+
+export type Expr =
+  // leaves
+  | { k: "num"; v: number }
+  | { k: "str"; v: string }
+  | { k: "nullish"; v: "null" | "undefined" }
+  | { k: "read"; pick: number }
+  // awaiting and what is awaited
+  | { k: "await"; e: Expr }
+  | { k: "resolve"; e: Expr }
+  | { k: "reject"; e: Expr }
+  | { k: "thenable"; kind: ThenableKind; e: Expr }
+  | { k: "callAsync"; pick: number; arg: Expr }
+  | { k: "asyncArrow"; body: Stmt[]; result: Expr; arg: Expr }
+  | { k: "combinator"; op: CombinatorOp; items: Expr[] }
+  // operators and literals
+  | { k: "observe"; e: Expr }
+  | { k: "binary"; op: BinaryOp; l: Expr; r: Expr }
+  | { k: "logical"; op: LogicalOp; l: Expr; r: Expr }
+  | { k: "conditional"; c: Expr; a: Expr; b: Expr }
+  | { k: "unary"; op: UnaryOp; e: Expr }
+  | { k: "template"; parts: Expr[] }
+  | { k: "object"; props: ObjectProp[] }
+  | { k: "array"; items: ArrayItem[] }
+  | { k: "comma"; l: Expr; r: Expr }
+  | { k: "assign"; target: Target; op: AssignOp; e: Expr }
+  // calls
+  | { k: "call"; args: Expr[] }
+  | { k: "box"; e: Expr }
+  | { k: "method"; recv: Expr; args: Expr[] }
+  | { k: "optional"; obj: Expr; access: OptionalAccess; key: Expr; args: Expr[] };
+
+export type ThenableKind = "ok" | "rejects" | "throws" | "twice" | "throwsAfterResolve" | "later" | "nested" | "getter" | "thenNotCallable";
+export type CombinatorOp = "all" | "race" | "allSettled" | "any";
+export type BinaryOp = "+" | "-" | "*" | "===" | "<";
+export type LogicalOp = "&&" | "||" | "??";
+export type UnaryOp = "-" | "!" | "typeof" | "void";
+export type AssignOp = "=" | "+=" | "-=" | "||=" | "&&=" | "??=";
+export type OptionalAccess = "property" | "element" | "call";
+
+export type ObjectProp = { k: "property"; e: Expr } | { k: "spread"; e: Expr } | { k: "computed"; key: Expr; e: Expr };
+export interface ArrayItem {
+  spread: boolean;
+  e: Expr;
+}
+
+/** Where an assignment writes: a local of the function (`a`/`b`), the shared global `g.v`, or
+ *  `g[key]` (the key is evaluated before the right-hand side). */
+export type Target = { k: "local"; pick: number } | { k: "global" } | { k: "element"; key: Expr };
+
+export type Stmt =
+  | { k: "log"; e: Expr }
+  | { k: "expression"; e: Expr }
+  | { k: "if"; c: Expr; then: Stmt[]; else: Stmt[] | null }
+  | { k: "while"; limit: number; c: Expr | null; body: Stmt[] }
+  | { k: "doWhile"; limit: number; c: Expr | null; body: Stmt[] }
+  | { k: "for"; limit: number; decl: "let" | "var"; body: Stmt[] }
+  | { k: "forOf"; decl: LoopDecl; items: Expr[]; body: Stmt[] }
+  | { k: "forIn"; decl: LoopDecl; keys: number; body: Stmt[] }
+  | { k: "labeled"; body: Stmt[] }
+  | { k: "break"; pick: number }
+  | { k: "continue"; pick: number }
+  | { k: "switch"; disc: Expr; cases: SwitchCase[]; defaultAt: number | null; defaultBody: Stmt[] }
+  | { k: "try"; block: Stmt[]; handler: CatchClause | null; finalizer: Stmt[] | null }
+  | { k: "return"; e: Expr | null }
+  | { k: "throw"; e: Expr; wrap: boolean }
+  | { k: "destructure"; pattern: "object" | "array"; defaults: [Expr, Expr]; source: [Expr | null, Expr | null] }
+  | { k: "destructureAssign"; picks: [number, number]; fallback: Expr; source: [Expr | null, Expr | null] }
+  | { k: "capture"; async: boolean; picks: number[] }
+  | { k: "runCaptures" }
+  | { k: "spawn"; call: Expr }
+  | { k: "block"; body: Stmt[] };
+
+export type LoopDecl = "const" | "let" | "var";
+
+/** `case <test>: <body>` followed by `break;` when `exits`, falling through otherwise. */
+export interface SwitchCase {
+  test: Expr;
+  body: Stmt[];
+  exits: boolean;
+}
+
+export interface CatchClause {
+  /** `catch (e1)` or a bare `catch`. */
+  binds: boolean;
+  body: Stmt[];
+}

@@ -1,0 +1,99 @@
+/**
+ * The helpers a generated program starts with: those it uses and what they use, in this order.
+ * They are part of the program (so the async `ticker` is lowered like the rest), and they keep its
+ * output comparable:
+ * - `log(who, what, ...values)` prints one line; values go through `show`, which prints an engine
+ *   error by its name only — V8 quotes source text in some messages ("x is not iterable"), and the
+ *   lowered source text differs by design; errors the program makes itself (`mine`) keep their message;
+ * - `fuel` bounds the number of calls of the program's functions (they check `spent()` first when
+ *   they call each other), so output stays small even when every call makes more calls;
+ * - nothing reads a clock, a timer or a random number.
+ */
+export type Helper = "fuel" | "g" | "spent" | "show" | "log" | "obs" | "pick" | "mine" | "box" | "thenable" | "ticker";
+
+const HELPERS: Record<Helper, { needs: Helper[]; code: string }> = {
+  fuel: { needs: [], code: `let fuel = 40;
+` },
+  g: { needs: [], code: `const g = { v: 0, w: "g" };
+` },
+  spent: { needs: ["fuel"], code: `function spent() {
+  return --fuel < 0;
+}
+` },
+  show: { needs: [], code: `function show(v, depth = 0) {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number") return Object.is(v, -0) ? "-0" : String(v);
+  if (typeof v !== "object" && typeof v !== "function") return String(v);
+  if (v === null) return "null";
+  if (typeof v === "function") return "fn";
+  if (v instanceof Error) return v.mine ? "Error(" + v.message + ")" : v.name;
+  if (v instanceof Promise) return "promise";
+  if (depth > 2) return "...";
+  if (Array.isArray(v)) return "[" + v.map((x) => show(x, depth + 1)).join(",") + "]";
+  return "{" + Object.keys(v).map((key) => {
+    const d = Object.getOwnPropertyDescriptor(v, key);
+    return key + ":" + ("value" in d ? show(d.value, depth + 1) : "get");
+  }).join(",") + "}";
+}
+` },
+  log: { needs: ["show"], code: `function log(who, what, ...values) {
+  console.log([who, what, ...values.map((x) => show(x))].join(" "));
+}
+` },
+  obs: { needs: ["log"], code: `function obs(label, v) {
+  log("obs", label, v);
+  return v;
+}
+` },
+  pick: { needs: ["log"], code: `function pick(label, ...args) {
+  log("call", label, ...args);
+  return args.length === 0 ? label : args[args.length - 1];
+}
+` },
+  mine: { needs: ["show"], code: `function mine(v) {
+  const e = new Error(show(v));
+  e.mine = true;
+  return e;
+}
+` },
+  box: { needs: ["log", "show"], code: `function box(v) {
+  return { v, m(...args) { log("m", show(this.v), ...args); return this.v; } };
+}
+` },
+  thenable: { needs: ["log", "mine"], code: `function thenable(kind, v) {
+  switch (kind) {
+    case "ok": return { then(res) { log("then", kind, v); res(v); } };
+    case "rejects": return { then(res, rej) { log("then", kind, v); rej(mine(v)); } };
+    case "throws": return { then() { log("then", kind, v); throw mine(v); } };
+    case "twice": return { then(res, rej) { log("then", kind, v); res(v); res("again"); rej(mine("late")); } };
+    case "throwsAfterResolve": return { then(res) { log("then", kind, v); res(v); throw mine("ignored"); } };
+    case "later": return { then(res) { log("then", kind, v); Promise.resolve().then(() => { log("then", "later resolves", v); res(v); }); } };
+    case "nested": return { then(res) { log("then", kind, v); res(thenable("ok", v)); } };
+    case "getter": return { get then() { log("get", "then", v); return (res) => res(v); } };
+    case "thenNotCallable": return { then: v };
+  }
+}
+` },
+  ticker: { needs: ["log"], code: `async function ticker(t, ticks) {
+  for (let i = 0; i < ticks; i++) {
+    log(t, "tick", i);
+    await null;
+  }
+}
+` },
+};
+
+/** The helpers in `used` and those they need, in declaration order. */
+export function preludeFor(used: ReadonlySet<Helper>): string {
+  const all = new Set<Helper>();
+  const add = (helper: Helper): void => {
+    if (all.has(helper)) return;
+    all.add(helper);
+    HELPERS[helper].needs.forEach(add);
+  };
+  used.forEach(add);
+  return (Object.keys(HELPERS) as Helper[])
+    .filter((helper) => all.has(helper))
+    .map((helper) => HELPERS[helper].code)
+    .join("");
+}

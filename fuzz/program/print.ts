@@ -1,0 +1,575 @@
+/**
+ * Turns a generated `Program` into source text, resolving every context-dependent choice (see
+ * ast.ts) against what is in scope where the node lands, and counts which forms it printed.
+ *
+ *   { fns: [{ form: "arrow", body: [{ k: "for", limit: 2, decl: "let", body: [{ k: "log", e: { k: "await", e: { k: "read", pick: 0 } } }] }], ... }], ... }
+ *
+ *   const f0 = async (t, n) => {
+ *     if (spent()) return "spent";
+ *     let a = n, b = 1;
+ *     const cs = [];
+ *     for (let i1 = 0; i1 < 2; i1++) {
+ *       log(t, "s1", (await i1));
+ *     }
+ *     return a;
+ *   };
+ *
+ * Coverage counts what was printed, not what was generated: a `break` with no loop around it prints
+ * nothing and counts nothing. Names of the counted forms: `stmt:…`, `expr:…`, `await in …` (the
+ * position an `await` stands in), `fn:…`, `thenable:…`, `flow:…`.
+ */
+import type { Expr, Fn, FnForm, Program, Stmt, Target } from "./ast.js";
+import { preludeFor, type Helper } from "./prelude.js";
+
+export interface PrintedProgram {
+  code: string;
+  /** How many times each form was printed. */
+  coverage: Map<string, number>;
+}
+
+/**
+ * Ways around lowering bugs already found, so that a long exploratory run finds the next bug
+ * instead of the same one again. Opt-in only (`npm run fuzz -- --work-around NAME`); the test in
+ * test/fuzz.test.ts uses none.
+ * - `switch-discriminant`: a switch whose clauses await evaluates its discriminant again for every
+ *   case test (fuzz/found/switch-discriminant-evaluated-per-case.ts); discriminants are printed as
+ *   a plain read and case tests as numbers.
+ * - `declaration-pattern-defaults`: a binding read only in a default of a declaration's pattern
+ *   (`const { d = b } = …`) after an await is not kept across it
+ *   (fuzz/found/declaration-pattern-default-read-after-await.ts); those defaults are printed as
+ *   literals.
+ * - `class-methods`: in strict code, an async closure made inside a `try` whose `finally` awaits is
+ *   created outside the block that declares its machine class (fuzz/found/
+ *   strict-async-closure-in-try-finally.ts); class methods are printed as object-literal methods.
+ */
+export type Workaround = "switch-discriminant" | "declaration-pattern-defaults" | "class-methods";
+export const WORKAROUNDS: readonly Workaround[] = ["switch-discriminant", "declaration-pattern-defaults", "class-methods"];
+
+export interface PrintOptions {
+  /** Comment lines (without `//`) to put first: a fixture starts with its `// Checks:` line. */
+  header?: string[];
+  workarounds?: ReadonlySet<Workaround>;
+}
+
+export function printProgram(program: Program, options: PrintOptions = {}): PrintedProgram {
+  const header = options.header ?? [];
+  const printer = new ProgramPrinter(program, options.workarounds ?? new Set());
+  const body = printer.program();
+  const code = [...header.map((line) => `// ${line}`), preludeFor(printer.helpers) + body].join("\n");
+  return { code, coverage: printer.coverage };
+}
+
+/** Something a `break` or `continue` can leave, or a `finally` a jump passes through. */
+interface Frame {
+  kind: "loop" | "switch" | "block" | "finally";
+  label: string;
+  /** Whether a jump named the label, so that it must be printed. */
+  labelUsed: boolean;
+}
+
+class ProgramPrinter {
+  readonly coverage = new Map<string, number>();
+  /** The prelude helpers the printed code calls. */
+  readonly helpers = new Set<Helper>(["log"]);
+  /** Whether a function calls another: then each checks the fuel first. */
+  private callsBetweenFunctions = false;
+  /** Whether the function being printed uses its closure list `cs`. */
+  private usesCaptures = false;
+  private readonly counters = new Map<string, number>();
+  /** Readable bindings, outermost first. */
+  private scope: string[] = [];
+  /** Jump targets and `finally` blocks of the function being printed, outermost first. */
+  private frames: Frame[] = [];
+  /** Index of the function being printed (-1 at the top level): it may call only later ones. */
+  private fnIndex = -1;
+  private depth = 0;
+  /** The locals an assignment may write. */
+  private writableLocals = ["a", "b"];
+
+  constructor(
+    private readonly source: Program,
+    private readonly workarounds: ReadonlySet<Workaround>,
+  ) {}
+
+  program(): string {
+    const out: string[] = [];
+    this.source.fns.forEach((fn, index) => {
+      this.fnIndex = index;
+      out.push(...this.fn(fn, index), "");
+    });
+    this.fnIndex = -1;
+    const fnCount = this.source.fns.length;
+    this.source.flows.forEach((flow, index) => {
+      const tag = String.fromCharCode(65 + index); // A, B, C...
+      const callee = flow.pick % fnCount;
+      const call = this.callText(callee, JSON.stringify(tag), String(flow.arg));
+      if (flow.handled) {
+        this.count("flow:handled");
+        out.push(`${call}.then((v) => log("${tag}", "result", v), (e) => log("${tag}", "error", e));`);
+      } else {
+        this.count("flow:unhandled");
+        this.helpers.add("mine");
+        out.push(`${call}.then((v) => log("${tag}", "result", v), (e) => { log("${tag}", "error", e); throw mine(e); });`);
+      }
+    });
+    if (this.source.tickerTicks > 0) {
+      this.count("flow:ticker");
+      this.helpers.add("ticker");
+      out.push(`ticker("T", ${this.source.tickerTicks});`);
+    }
+    if (this.source.flows.length + (this.source.tickerTicks > 0 ? 1 : 0) >= 2) this.count("flow:concurrent");
+    out.push(`log("main", "sync end");`);
+    if (this.callsBetweenFunctions) this.helpers.add("spent");
+    const text = out.join("\n") + "\n";
+    return text.replace(/^( *)\u0000fuel check\u0000\n/gm, this.callsBetweenFunctions ? '$1if (spent()) return "spent";\n' : "");
+  }
+
+  // ---- functions -------------------------------------------------------------------------------
+
+  private fn(fn: Fn, index: number): string[] {
+    const form = this.formOf(index);
+    this.count(`fn:${form}`);
+    const name = `f${index}`;
+    this.scope = ["t", "n", "a"];
+    this.frames = [];
+    this.depth = 1;
+    // `b` is not initialised yet while its initialiser runs: nothing in it may write it (a write
+    // before the declaration is a known gap, README "Known differences").
+    this.writableLocals = ["a"];
+    this.usesCaptures = false;
+    const local = this.expr(fn.local, "local initialiser");
+    this.writableLocals = ["a", "b"];
+    this.scope.push("b");
+    const statements = this.block(fn.body);
+    const result = this.expr(fn.result, "return");
+    const body = [
+      `  ${FUEL_CHECK}`,
+      ...(this.usesCaptures ? [`  const cs = [];`] : []),
+      `  let a = n, b = ${local};`,
+      ...statements,
+      `  return ${result};`,
+    ];
+    switch (form) {
+      case "declaration":
+        return [`async function ${name}(t, n) {`, ...body, `}`];
+      case "expression":
+        return [`const ${name} = async function (t, n) {`, ...body, `};`];
+      case "arrow":
+        return [`const ${name} = async (t, n) => {`, ...body, `};`];
+      case "method":
+        return [`const o${index} = {`, `  async ${name}(t, n) {`, ...indent(body), `  },`, `};`];
+      case "staticMethod":
+        return [`class C${index} {`, `  static async ${name}(t, n) {`, ...indent(body), `  }`, `}`];
+      default: {
+        const unknown: never = form;
+        throw new Error(`unknown function form ${String(unknown)}`);
+      }
+    }
+  }
+
+  private formOf(index: number): FnForm {
+    const form = this.source.fns[index].form;
+    return form === "staticMethod" && this.workarounds.has("class-methods") ? "method" : form;
+  }
+
+  /** How `fns[index]` is called, in the way its form needs. */
+  private callText(index: number, tag: string, arg: string): string {
+    const form = this.formOf(index);
+    const callee = form === "method" ? `o${index}.f${index}` : form === "staticMethod" ? `C${index}.f${index}` : `f${index}`;
+    return `${callee}(${tag}, ${arg})`;
+  }
+
+  // ---- statements ------------------------------------------------------------------------------
+
+  /** The statements one level deeper than the current one, each line indented. */
+  private block(stmts: Stmt[]): string[] {
+    this.depth++;
+    const scopeLength = this.scope.length;
+    const lines = stmts.flatMap((stmt) => this.stmt(stmt));
+    this.scope.length = scopeLength;
+    this.depth--;
+    return lines.map((line) => "  " + line);
+  }
+
+  /** `{ ... }` around a nested block: the lines between the braces. */
+  private braced(head: string, stmts: Stmt[], tail = "}"): string[] {
+    return [`${head} {`, ...this.block(stmts), tail];
+  }
+
+  private stmt(stmt: Stmt): string[] {
+    switch (stmt.k) {
+      case "log":
+        this.count("stmt:log");
+        return [`log(t, "${this.next("s")}", ${this.expr(stmt.e, "log argument")});`];
+      case "expression": {
+        this.count("stmt:expression");
+        const text = this.expr(stmt.e, "expression statement");
+        return [text.startsWith("{") ? `(${text});` : `${text};`];
+      }
+      case "if": {
+        this.count(stmt.else === null ? "stmt:if" : "stmt:if-else");
+        const head = this.braced(`if (${this.expr(stmt.c, "if condition")})`, stmt.then);
+        if (stmt.else === null) return head;
+        head[head.length - 1] = "} else {";
+        return [...head, ...this.block(stmt.else), "}"];
+      }
+      case "while": {
+        this.count("stmt:while");
+        const guard = this.next("g");
+        const condition = stmt.c === null ? "" : ` && ${this.expr(stmt.c, "loop condition")}`;
+        return this.guardedLoop(guard, (label) => this.braced(`${label}while (${guard}++ < ${stmt.limit}${condition})`, stmt.body));
+      }
+      case "doWhile": {
+        this.count("stmt:do-while");
+        const guard = this.next("g");
+        return this.guardedLoop(guard, (label) => {
+          const body = this.braced(`${label}do`, stmt.body);
+          const condition = stmt.c === null ? "" : ` && ${this.expr(stmt.c, "loop condition")}`;
+          body[body.length - 1] = `} while (${guard}++ < ${stmt.limit}${condition});`;
+          return body;
+        });
+      }
+      case "for": {
+        this.count(`stmt:for-${stmt.decl}`);
+        const i = this.next("i");
+        return this.loop((label) => {
+          this.scope.push(i);
+          return this.braced(`${label}for (${stmt.decl} ${i} = 0; ${i} < ${stmt.limit}; ${i}++)`, stmt.body);
+        });
+      }
+      case "forOf": {
+        this.count(`stmt:for-of-${stmt.decl}`);
+        const x = this.next("x");
+        const items = stmt.items.map((item) => this.expr(item, "for-of item")).join(", ");
+        return this.loop((label) => {
+          this.scope.push(x);
+          return this.braced(`${label}for (${stmt.decl} ${x} of [${items}])`, stmt.body);
+        });
+      }
+      case "forIn": {
+        this.count(`stmt:for-in-${stmt.decl}`);
+        const key = this.next("k");
+        const object = Array.from({ length: stmt.keys }, (_, i) => `${"pqr"[i]}: ${i}`).join(", ");
+        return this.loop((label) => {
+          this.scope.push(key);
+          return this.braced(`${label}for (${stmt.decl} ${key} in { ${object} })`, stmt.body);
+        });
+      }
+      case "labeled": {
+        this.count("stmt:labeled-block");
+        const frame = this.pushFrame("block");
+        const lines = this.braced(`${frame.label}:`, stmt.body);
+        this.frames.pop();
+        return lines;
+      }
+      case "break":
+        return this.jump("break", stmt.pick);
+      case "continue":
+        return this.jump("continue", stmt.pick);
+      case "switch":
+        return this.switchStmt(stmt);
+      case "try":
+        return this.tryStmt(stmt);
+      case "return":
+        this.count(this.finallyBetween(0) ? "stmt:return-through-finally" : "stmt:return");
+        return [stmt.e === null ? "return;" : `return ${this.expr(stmt.e, "return")};`];
+      case "throw":
+        this.count(this.finallyBetween(0) ? "stmt:throw-through-finally" : "stmt:throw");
+        if (stmt.wrap) this.helpers.add("mine");
+        return [stmt.wrap ? `throw mine(${this.expr(stmt.e, "throw")});` : `throw ${this.expr(stmt.e, "throw")};`];
+      case "destructure": {
+        this.count(`stmt:destructure-${stmt.pattern}`);
+        const [d1, d2] = [this.next("d"), this.next("d")];
+        const literalDefaults = this.workarounds.has("declaration-pattern-defaults");
+        const [default1, default2] = literalDefaults ? ["1", '"x"'] : stmt.defaults.map((e) => this.expr(e, "destructuring default"));
+        const [source1, source2] = stmt.source.map((e) => (e === null ? null : this.expr(e, "destructuring source")));
+        const declaration =
+          stmt.pattern === "object"
+            ? `const { ${d1} = ${default1}, ${d2} = ${default2} } = { ${[source1 === null ? "" : `${d1}: ${source1}`, source2 === null ? "" : `${d2}: ${source2}`].filter((p) => p !== "").join(", ")} };`
+            : `const [${d1} = ${default1}, ${d2} = ${default2}] = [${source1 ?? "undefined"}, ${source2 ?? "undefined"}];`;
+        return ["{", `  ${declaration}`, `  log(t, "${this.next("s")}", ${d1}, ${d2});`, "}"];
+      }
+      case "destructureAssign": {
+        this.count("stmt:destructuring-assignment");
+        const assignable = [...this.writableLocals, "g.v"];
+        const [first, second] = stmt.picks.map((pick) => assignable[pick % assignable.length]);
+        if (first === "g.v" || second === "g.v") this.helpers.add("g");
+        const fallback = this.expr(stmt.fallback, "destructuring default");
+        const [source1, source2] = stmt.source.map((e) => (e === null ? "undefined" : this.expr(e, "destructuring source")));
+        return [`[${first}, ${second} = ${fallback}] = [${source1}, ${source2}];`];
+      }
+      case "capture": {
+        this.usesCaptures = true;
+        this.count(stmt.async ? "stmt:capture-async-closure" : "stmt:capture-closure");
+        const values = `[${stmt.picks.map((pick) => this.read(pick)).join(", ")}]`;
+        return [stmt.async ? `cs.push(async () => { await null; return ${values}; });` : `cs.push(() => ${values});`];
+      }
+      case "runCaptures":
+        this.usesCaptures = true;
+        this.count("stmt:run-closures");
+        return [`log(t, "${this.next("s")}", await Promise.all(cs.map((f) => f())));`];
+      case "spawn": {
+        this.count("stmt:spawn");
+        const label = this.next("s");
+        return [`Promise.resolve(${this.expr(stmt.call, "spawned")}).then((v) => log(t, "${label} ok", v), (e) => log(t, "${label} error", e));`];
+      }
+      case "block":
+        this.count("stmt:block");
+        return this.braced("", stmt.body).map((line, i) => (i === 0 ? "{" : line));
+      default: {
+        const unknown: never = stmt;
+        throw new Error(`unknown statement ${JSON.stringify(unknown)}`);
+      }
+      // TODO(issue 3): `for await (... of <async iterable>)` and `yield` statements go here.
+    }
+  }
+
+  /** A loop that needs a guard counter declared just before it; the block keeps the guard local. */
+  private guardedLoop(guard: string, print: (label: string) => string[]): string[] {
+    return ["{", `  let ${guard} = 0;`, ...this.loop(print).map((line) => "  " + line), "}"];
+  }
+
+  /** Prints a loop with its frame pushed; the label is printed only when a jump named it. */
+  private loop(print: (label: string) => string[]): string[] {
+    const frame = this.pushFrame("loop");
+    const scopeLength = this.scope.length;
+    const placeholder = "\u0000LABEL\u0000";
+    const lines = print(placeholder);
+    this.scope.length = scopeLength;
+    this.frames.pop();
+    return lines.map((line) => line.replace(placeholder, frame.labelUsed ? `${frame.label}: ` : ""));
+  }
+
+  private pushFrame(kind: Frame["kind"]): Frame {
+    const frame: Frame = { kind, label: kind === "finally" ? "" : this.next("L"), labelUsed: kind === "block" };
+    this.frames.push(frame);
+    return frame;
+  }
+
+  /**
+   * `break`/`continue` to the target chosen by `pick` among those around it (innermost first):
+   * unlabelled when it is the innermost one the plain form reaches, labelled otherwise. Prints
+   * nothing when there is no target.
+   */
+  private jump(kind: "break" | "continue", pick: number): string[] {
+    const reachable = (frame: Frame) => (kind === "break" ? frame.kind !== "finally" : frame.kind === "loop");
+    const targets = this.frames.map((frame, index) => ({ frame, index })).filter(({ frame }) => reachable(frame)).reverse();
+    if (targets.length === 0) return [];
+    const { frame, index } = targets[pick % targets.length];
+    const plainTarget = [...this.frames].reverse().find((f) => (kind === "break" ? f.kind === "loop" || f.kind === "switch" : f.kind === "loop"));
+    const labelled = frame !== plainTarget;
+    if (labelled) frame.labelUsed = true;
+    const through = this.finallyBetween(index + 1) ? "-through-finally" : "";
+    this.count(`stmt:${kind}${labelled ? "-labeled" : ""}${through}`);
+    return [labelled ? `${kind} ${frame.label};` : `${kind};`];
+  }
+
+  /** Whether a `finally` block lies between the frames from `from` on and the current position. */
+  private finallyBetween(from: number): boolean {
+    return this.frames.slice(from).some((frame) => frame.kind === "finally");
+  }
+
+  private switchStmt(stmt: Extract<Stmt, { k: "switch" }>): string[] {
+    this.count("stmt:switch");
+    const stable = this.workarounds.has("switch-discriminant");
+    const disc = stable ? this.read(0) : this.expr(stmt.disc, "switch discriminant");
+    const frame = this.pushFrame("switch");
+    const clauses: string[][] = stmt.cases.map((clause, index) => {
+      if (!clause.exits && index < stmt.cases.length - 1) this.count("stmt:switch-fallthrough");
+      const test = stable && clause.test.k !== "num" ? "0" : this.expr(clause.test, "case test");
+      return [`case ${test}:`, ...this.block(clause.body), ...(clause.exits ? ["  break;"] : [])];
+    });
+    if (stmt.defaultAt !== null) {
+      this.count("stmt:switch-default");
+      const at = Math.min(stmt.defaultAt, clauses.length);
+      clauses.splice(at, 0, ["default:", ...this.block(stmt.defaultBody)]);
+    }
+    this.frames.pop();
+    const lines = [`switch (${disc}) {`, ...clauses.flat().map((line) => "  " + line), "}"];
+    if (frame.labelUsed) lines[0] = `${frame.label}: ${lines[0]}`;
+    return lines;
+  }
+
+  private tryStmt(stmt: Extract<Stmt, { k: "try" }>): string[] {
+    const handler = stmt.handler ?? (stmt.finalizer === null ? { binds: true, body: [] } : null);
+    this.count(`stmt:try${handler === null ? "" : "-catch"}${stmt.finalizer === null ? "" : "-finally"}`);
+    if (this.finallyBetween(0)) this.count("stmt:try-inside-finally-protected-block");
+    // A jump from the try block or the catch block runs the finally: mark the frame while those print.
+    const protect = stmt.finalizer !== null;
+    if (protect) this.pushFrame("finally");
+    const lines = this.braced("try", stmt.block);
+    if (handler !== null) {
+      lines.pop();
+      const param = handler.binds ? this.next("e") : null;
+      if (param !== null) this.scope.push(param);
+      lines.push(param === null ? "} catch {" : `} catch (${param}) {`, ...this.block(handler.body), "}");
+      if (param !== null) this.scope.pop();
+    }
+    if (protect) this.frames.pop();
+    if (stmt.finalizer !== null) {
+      lines.pop();
+      lines.push("} finally {", ...this.block(stmt.finalizer), "}");
+    }
+    return lines;
+  }
+
+  // ---- expressions -----------------------------------------------------------------------------
+
+  /** An expression as text; `position` names where it stands, for the `await in …` counts. */
+  private expr(e: Expr, position: string): string {
+    this.count(`expr:${e.k}`);
+    if (e.k === "await") this.count(`await in ${position}`);
+    switch (e.k) {
+      case "num":
+        return e.v < 0 ? `(${e.v})` : String(e.v);
+      case "str":
+        return JSON.stringify(e.v);
+      case "nullish":
+        return e.v;
+      case "read":
+        return this.read(e.pick);
+      case "await":
+        return `(await ${this.expr(e.e, "await operand")})`;
+      case "resolve":
+        return `Promise.resolve(${this.expr(e.e, "resolved value")})`;
+      case "reject":
+        this.helpers.add("mine");
+        return `Promise.reject(mine(${this.expr(e.e, "rejected value")}))`;
+      case "thenable":
+        this.count(`thenable:${e.kind}`);
+        this.helpers.add("thenable");
+        return `thenable("${e.kind}", ${this.expr(e.e, "thenable value")})`;
+      case "callAsync": {
+        const arg = this.expr(e.arg, "async call argument");
+        const fnCount = this.source.fns.length;
+        const later = fnCount - this.fnIndex - 1;
+        if (later <= 0) return `Promise.resolve(${arg})`;
+        const callee = this.fnIndex + 1 + (e.pick % later);
+        this.callsBetweenFunctions = true;
+        return this.callText(callee, `t + "/f${callee}"`, arg);
+      }
+      case "asyncArrow":
+        return this.asyncArrow(e);
+      case "combinator":
+        this.count(`combinator:${e.op}`);
+        return `Promise.${e.op}([${e.items.map((item) => this.expr(item, "combinator item")).join(", ")}])`;
+      case "observe":
+        this.helpers.add("obs");
+        return `obs("${this.next("o")}", ${this.expr(e.e, "observed")})`;
+      case "binary":
+        return `(${this.expr(e.l, "binary left")} ${e.op} ${this.expr(e.r, "binary right")})`;
+      case "logical":
+        return `(${this.expr(e.l, "logical left")} ${e.op} ${this.expr(e.r, "logical right")})`;
+      case "conditional":
+        return `(${this.expr(e.c, "conditional test")} ? ${this.expr(e.a, "conditional branch")} : ${this.expr(e.b, "conditional branch")})`;
+      case "unary": {
+        const operand = this.expr(e.e, `unary ${e.op}`);
+        return e.op === "typeof" || e.op === "void" ? `(${e.op} ${operand})` : `(${e.op}${operand})`;
+      }
+      case "template":
+        return "`" + e.parts.map((part) => "${" + this.expr(part, "template literal") + "}").join("-") + "`";
+      case "object": {
+        const props = e.props.map((prop, index) => {
+          switch (prop.k) {
+            case "property":
+              return `p${index}: ${this.expr(prop.e, "object property")}`;
+            case "spread":
+              return `...${this.expr(prop.e, "object spread")}`;
+            case "computed":
+              return `[${this.expr(prop.key, "computed key")}]: ${this.expr(prop.e, "object property")}`;
+          }
+        });
+        return props.length === 0 ? "{}" : `{ ${props.join(", ")} }`;
+      }
+      case "array":
+        return `[${e.items.map((item) => (item.spread ? `...${this.expr(item.e, "array spread")}` : this.expr(item.e, "array element"))).join(", ")}]`;
+      case "comma":
+        return `(${this.expr(e.l, "comma left")}, ${this.expr(e.r, "comma right")})`;
+      case "assign":
+        this.count(`assign:${e.op}`);
+        return `(${this.target(e.target)} ${e.op} ${this.expr(e.e, "assigned value")})`;
+      case "call":
+        this.helpers.add("pick");
+        return `pick("${this.next("c")}"${e.args.map((arg) => ", " + this.expr(arg, "call argument")).join("")})`;
+      case "box":
+        this.helpers.add("box");
+        return `box(${this.expr(e.e, "boxed value")})`;
+      case "method":
+        return `${member(e.recv, this.expr(e.recv, "method receiver"))}.m(${e.args.map((arg) => this.expr(arg, "method argument")).join(", ")})`;
+      case "optional": {
+        this.count(`optional:${e.access}`);
+        const obj = member(e.obj, this.expr(e.obj, "optional chain object"));
+        switch (e.access) {
+          case "property":
+            return `${obj}?.v`;
+          case "element":
+            return `${obj}?.[${this.expr(e.key, "optional chain key")}]`;
+          case "call":
+            return `${obj}?.m(${e.args.map((arg) => this.expr(arg, "optional call argument")).join(", ")})`;
+        }
+      }
+      // TODO(issue 3): `yield`, `yield*` and the values a generator produces go here.
+      default: {
+        const unknown: never = e;
+        throw new Error(`unknown expression ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private target(target: Target): string {
+    switch (target.k) {
+      case "local":
+        return this.writableLocals[target.pick % this.writableLocals.length];
+      case "global":
+        this.helpers.add("g");
+        return "g.v";
+      case "element":
+        this.helpers.add("g");
+        return `g[${this.expr(target.key, "assigned element key")}]`;
+    }
+  }
+
+  /** `(async (p1) => { ... return R; })(ARG)`: its own jump frames, the outer bindings in scope. */
+  private asyncArrow(e: Extract<Expr, { k: "asyncArrow" }>): string {
+    const arg = this.expr(e.arg, "async arrow argument");
+    const param = this.next("p");
+    const savedFrames = this.frames;
+    const savedScope = this.scope.length;
+    this.frames = [];
+    this.scope.push(param);
+    const pad = "  ".repeat(this.depth);
+    const body = this.block(e.body).map((line) => pad + line);
+    const result = this.expr(e.result, "return");
+    this.scope.length = savedScope;
+    this.frames = savedFrames;
+    return [`(async (${param}) => {`, ...body, `${pad}  return ${result};`, `${pad}})(${arg})`].join("\n");
+  }
+
+  /** The binding `pick` names among those in scope, innermost first. */
+  private read(pick: number): string {
+    if (this.scope.length === 0) return "undefined";
+    return this.scope[this.scope.length - 1 - (pick % this.scope.length)];
+  }
+
+  private next(prefix: string): string {
+    const n = (this.counters.get(prefix) ?? 0) + 1;
+    this.counters.set(prefix, n);
+    return `${prefix}${n}`;
+  }
+
+  private count(form: string): void {
+    this.coverage.set(form, (this.coverage.get(form) ?? 0) + 1);
+  }
+}
+
+/** Where a function checks its fuel; removed when no function calls another. */
+const FUEL_CHECK = "\u0000fuel check\u0000";
+
+/** An object expression ready for `.name` after it (`1.m` would not parse). */
+function member(e: Expr, text: string): string {
+  return e.k === "num" ? `(${text})` : text;
+}
+
+function indent(lines: string[]): string[] {
+  return lines.map((line) => "  " + line);
+}
