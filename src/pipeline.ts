@@ -159,7 +159,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     if (h.kind === "local") h.name = localNames.claim(b.name);
   }
 
-  ctx.observe?.("layout", printLayout(header, layout, info, body5));
+  ctx.observe?.("layout", printLayout(header, layout, info, body5, kind === "async" ? MACHINE.poll : MACHINE.resume));
 
   // 7. emit
   const isArrow = ts.isArrowFunction(fn);

@@ -80,14 +80,14 @@ export function printStates(header: string, split: SplitBody, sf: ts.SourceFile)
   return lines.join("\n");
 }
 
-export function printLayout(header: string, layout: Layout, info: BindingInfo, split: SplitBody): string {
+export function printLayout(header: string, layout: Layout, info: BindingInfo, split: SplitBody, method = "poll"): string {
   const name = (b: Binding) => {
     const h = layout.homes.get(b);
     return h && h.kind !== "env" ? h.name : b.name;
   };
   const lines = [header];
   lines.push(`fields:  ${layout.fields.map(name).join(", ") || "(none)"}`);
-  lines.push(`locals of poll:  ${layout.locals.map(name).join(", ") || "(none)"}`);
+  lines.push(`locals of ${method}:  ${layout.locals.map(name).join(", ") || "(none)"}`);
   for (const [scope, env] of layout.envOf) {
     const slots = [...scope.bindings.values()].filter((b) => b.captured).map((b) => b.name);
     lines.push(`environment ${name(env)} (captured by closures): ${slots.join(", ")}`);
