@@ -1,0 +1,19 @@
+/**
+ * Differential fuzzing on a fixed seed (fuzz/README.md): random async programs must print the same
+ * natively and lowered. A failure prints each mismatch shrunk to a minimal program, ready to become
+ * a fixture. Needs `npm run build` (the sandbox workers load the compiler from dist/), as `npm test`
+ * does first. The budget fits CI: one sandbox worker (the fixture tests use the other core).
+ */
+import { expect, it } from "vitest";
+import { runCampaign } from "../fuzz/campaign.js";
+import { describeMismatch, summaryLine } from "../fuzz/report.js";
+
+const SEED = 20261201;
+const RUNS = 1500;
+
+it(`fuzz: ${RUNS} random programs (seed ${SEED}) print the same natively and lowered`, { timeout: 240_000 }, async () => {
+  const report = await runCampaign({ runs: RUNS, seed: SEED, concurrency: 1, stopAfter: 1, maxShrunk: 1 });
+  const mismatches = report.mismatches.map((mismatch, i) => describeMismatch(mismatch, i + 1)).join("\n\n");
+  expect(report.mismatches.length, `${summaryLine(report)}\n\n${mismatches}`).toBe(0);
+  expect(report.runs).toBe(RUNS);
+});
