@@ -72,7 +72,10 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
       if (ts.isCaseClause(node)) return f.updateCaseClause(node, ts.visitNode(node.expression, visit, ts.isExpression)!, visitStatementList(node.statements));
       if (ts.isDefaultClause(node)) return f.updateDefaultClause(node, visitStatementList(node.statements));
       if (ts.isModuleBlock(node)) return f.updateModuleBlock(node, visitStatementList(node.statements));
-      if (ts.isIterationStatement(node, false) || ts.isIfStatement(node) || ts.isLabeledStatement(node) || ts.isWithStatement(node)) {
+      // A labelled statement is transparent: machine classes made inside go in front of the label, so
+      // that it still labels its loop (fuzz/found/labeled-do-while-continue-closure-in-condition).
+      if (ts.isLabeledStatement(node)) return f.updateLabeledStatement(node, node.label, ts.visitNode(node.statement, visit, ts.isStatement)!);
+      if (ts.isIterationStatement(node, false) || ts.isIfStatement(node) || ts.isWithStatement(node)) {
         return ts.visitEachChild(node, (c) => (ts.isStatement(c) && !ts.isBlock(c) ? visitEmbedded(c) : visit(c)), context);
       }
       if (ts.isArrowFunction(node) && !ts.isBlock(node.body) && containsLowerable(node.body) && !isLowerable(node)) {

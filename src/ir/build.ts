@@ -201,6 +201,9 @@ export class Builder {
   }
 
   private block(s: ts.Block, labels: string[]): void {
+    // A block without a suspension (a try block whose finally awaits) that declares something stays
+    // one statement, so that its declarations keep their scope (fixtures/fuzz/strict-async-closure-in-try-finally).
+    if (labels.length === 0 && !containsSuspension(s) && declaresLexically(s)) return this.verbatim(s);
     this.withBreakLabel(labels, () => {
       const scope = this.bindings.scopeOf.get(s);
       if (scope) this.enterScope(scope, s.statements);
@@ -492,6 +495,11 @@ export class Builder {
     if (hoisted.length === 0 && !hasCaptured(scope) && !startsDead) return;
     this.emit({ op: "enterScope", scope, hoisted });
   }
+}
+
+/** Does the block declare anything of its own (`let`, `const`, `class`, a function)? */
+function declaresLexically(b: ts.Block): boolean {
+  return b.statements.some((st) => ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st) || (ts.isVariableStatement(st) && (st.declarationList.flags & ts.NodeFlags.BlockScoped) !== 0));
 }
 
 export function hasCaptured(scope: Scope): boolean {

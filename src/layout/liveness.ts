@@ -107,7 +107,7 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
           return;
         }
         case "catchBind":
-          if (i.name) forEachBindingName(i.name, (n) => write(info.refs.get(n)));
+          if (i.name) bindPattern(i.name);
           return;
         case "inline":
           return i.instrs.forEach(visitInstr);
@@ -116,13 +116,22 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
           return;
       }
     };
+    /** A declaration's names, in order: each element's computed key and default are read before its names are written. */
+    const bindPattern = (name: ts.BindingName): void => {
+      if (ts.isIdentifier(name)) return write(info.refs.get(name));
+      for (const el of name.elements) {
+        if (ts.isOmittedExpression(el)) continue;
+        if (el.propertyName && ts.isComputedPropertyName(el.propertyName)) readAll(el.propertyName.expression);
+        readAll(el.initializer);
+        bindPattern(el.name);
+      }
+    };
     /** `x = e;` and `let x = e;` define x after reading e; everything else only reads. */
     const visitStatement = (st: ts.Statement): void => {
       if (ts.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) {
           readAll(d.initializer);
-          if (ts.isIdentifier(d.name)) write(info.refs.get(d.name));
-          else forEachBindingName(d.name, (n) => write(info.refs.get(n)));
+          bindPattern(d.name);
         }
         return;
       }

@@ -139,8 +139,9 @@ export class StatementNormalizer {
     const kind = flags & ts.NodeFlags.Const ? "const" : flags & ts.NodeFlags.Let ? "let" : "var";
     const out: ts.Statement[] = [];
     for (const d of s.declarationList.declarations) {
+      // Each declaration its own statement, remembered as made from `s` (for its source line).
       const single = (decl: ts.VariableDeclaration): ts.VariableStatement =>
-        f.createVariableStatement(s.modifiers, f.createVariableDeclarationList([decl], s.declarationList.flags));
+        ts.setOriginalNode(f.createVariableStatement(s.modifiers, f.createVariableDeclarationList([decl], s.declarationList.flags)), s);
       if (!containsSuspension(d)) {
         out.push(single(d));
         continue;
@@ -183,10 +184,11 @@ export class StatementNormalizer {
     const testsAwait = clauses.some((c) => ts.isCaseClause(c) && containsSuspension(c.expression));
     const normalizeClause = (c: ts.CaseOrDefaultClause, test?: ts.Expression): ts.CaseOrDefaultClause =>
       ts.isCaseClause(c) ? f.updateCaseClause(c, test ?? c.expression, this.block(c.statements)) : f.updateDefaultClause(c, this.block(c.statements));
-    if (!testsAwait) {
-      return [...pre, f.updateSwitchStatement(s, d.expr, f.updateCaseBlock(s.caseBlock, clauses.map((c) => normalizeClause(c))))];
-    }
+    // Evaluated once: the machine compares it with each case test in turn (fuzz/found/switch-discriminant-evaluated-per-case).
     const disc = this.spiller.isStable(d.expr) ? d.expr : this.spiller.tempFor(d.expr, "discriminant", pre);
+    if (!testsAwait) {
+      return [...pre, f.updateSwitchStatement(s, disc, f.updateCaseBlock(s.caseBlock, clauses.map((c) => normalizeClause(c))))];
+    }
     const defaultIndex = clauses.findIndex((c) => ts.isDefaultClause(c));
     const clause = this.spiller.tempFor(defaultIndex >= 0 ? f.createNumericLiteral(defaultIndex) : f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(1)), "clause", pre, "let");
     let chain: ts.Statement[] = [];
