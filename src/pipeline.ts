@@ -234,7 +234,9 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   // An async function returns the promise of its machine; a generator delegates to its machine.
   const call = kind === "async" ? runtimeCall("promise", [machineObject]) : f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), machineObject);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
-  const wrapperBody = block([f.createReturnStatement(call)]);
+  // The body's directive prologue ("use strict") stays with the function: it decides `this` in a call.
+  const prologue = ts.isBlock(fn.body!) ? fn.body.statements.filter((st, i, all) => all.slice(0, i + 1).every((x) => ts.isExpressionStatement(x) && ts.isStringLiteral(x.expression))) : [];
+  const wrapperBody = block([...prologue, f.createReturnStatement(call)]);
   let replacement: AsyncFunctionNode;
   if (ts.isFunctionDeclaration(fn)) replacement = f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, wrapperParams, fn.type, wrapperBody);
   else if (ts.isFunctionExpression(fn)) replacement = f.updateFunctionExpression(fn, modifiers as ts.Modifier[] | undefined, undefined, fn.name, fn.typeParameters, wrapperParams, fn.type, wrapperBody);

@@ -99,7 +99,9 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
             if (i.copyFrom) read(env);
             def.add(env);
           }
-          for (const b of i.scope.bindings.values()) if (!b.captured && b.machineLevel && (b.kind === "let" || b.kind === "const" || b.kind === "class")) def.add(b);
+          // Entering a scope starts its lexical bindings afresh; the copy a `for (let …)` makes for the
+          // next iteration keeps their values (fixtures/generators/for-let-head-bindings-across-yields).
+          if (!i.copyFrom) for (const b of i.scope.bindings.values()) if (!b.captured && b.machineLevel && (b.kind === "let" || b.kind === "const" || b.kind === "class")) def.add(b);
           for (const fn of i.hoisted) {
             readAll(fn);
             if (fn.name) write(info.refs.get(fn.name));

@@ -670,14 +670,15 @@ export class Spiller {
       }
     }
     body.push(...out.splice(saved));
+    // Closed however the pattern is left: after a throw (the throw wins), and in the finally — also
+    // when a generator is returned from at a yield inside the pattern.
     const caught = this.names.temp("caught");
     out.push(
       f.createTryStatement(
         block(body),
         f.createCatchClause(caught, block([stmt(runtimeCall("closeIteratorAfterThrow", [iter])), f.createThrowStatement(id(caught))])),
-        undefined,
+        block([stmt(runtimeCall("closeIterator", [iter]))]),
       ),
-      stmt(runtimeCall("closeIterator", [iter])),
     );
     return out;
   }
