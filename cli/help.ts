@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const HELP = `unawait: lower async functions into explicit poll() state machines
+export const HELP = `unawait: lower async functions and generators into explicit state machines (poll() and resume())
 
 Usage:
   unawait FILE [options]                print the lowered TypeScript, formatted
