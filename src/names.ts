@@ -56,6 +56,7 @@ export type TempRole =
   | "delegate" // the iterator a `yield*` forwards to
   | "inner" // the last result of that iterator
   | "delegated" // the value of a `yield*` used inside a larger expression
+  | "class" // the own name of an anonymous class whose lowered methods use private names
   | "cond"
   | "spread"
   | "element"

@@ -10,7 +10,7 @@
 import ts from "typescript";
 import type { Diagnostic, MachineInfo, Phase } from "./api.js";
 import { identifiersIn, NameAuthority } from "./names.js";
-import { f } from "./normalize/factory.js";
+import { f, runtimeCall } from "./normalize/factory.js";
 import { containsLowerable, functionNameOf, isLowerable } from "./discover/functions.js";
 import { lowerFunction, type AsyncFunctionNode } from "./pipeline.js";
 import { UnsupportedAwait } from "./normalize/spill.js";
@@ -124,15 +124,21 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
         }
       }
       if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
-        const frame = { name: node.name?.text, depth: frames.length, members: [] as ts.ClassElement[] };
+        // An anonymous class expression whose lowered methods use private names gets a name of its
+        // own to reach their machines by; its first static element gives back the name it had.
+        const anonymous = ts.isClassExpression(node) && !node.name && node.members.some((m) => isLowerable(m) && usesPrivateNames(m));
+        const frame = { name: anonymous ? names.temp("class") : node.name?.text, depth: frames.length, members: [] as ts.ClassElement[] };
         classFrames.push(frame);
         const visited = ts.visitEachChild(node, visit, context);
         classFrames.pop();
         if (frame.members.length === 0) return visited;
         const members = [...frame.members, ...visited.members];
-        return ts.isClassDeclaration(visited)
-          ? f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members)
-          : f.updateClassExpression(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
+        if (ts.isClassDeclaration(visited)) return f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
+        if (anonymous && !node.members.some((m) => ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && m.name !== undefined && ts.isIdentifier(m.name) && m.name.text === "name")) {
+          const restore = runtimeCall("className", [f.createThis(), f.createStringLiteral(functionNameOf(node as never) ?? "")]);
+          members.unshift(f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(restore)])));
+        }
+        return f.updateClassExpression(visited, visited.modifiers, anonymous ? f.createIdentifier(frame.name!) : visited.name, visited.typeParameters, visited.heritageClauses, members);
       }
       return ts.visitEachChild(node, visit, context);
     };

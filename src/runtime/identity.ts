@@ -15,3 +15,13 @@ export function asyncFunction<F extends (...args: never[]) => unknown>(fn: F, na
   if (name !== undefined) Object.defineProperty(fn, "name", { value: name, configurable: true });
   return fn;
 }
+
+/**
+ * Gives back the name an anonymous class had from its context. A class whose async methods use
+ * private names keeps their machines in its own body, reached through a name of its own
+ * (`class $class1 { static #m$Future = ... }`); its first static element restores `name`
+ * (`var C = class { ... }` is named "C", a class passed as an argument "").
+ */
+export function className(cls: Function, name: string): void {
+  Object.defineProperty(cls, "name", { value: name });
+}

@@ -23,4 +23,4 @@ export {
 export { superAccess, type SuperAccess } from "./super.js";
 export { propertyKey, UNINITIALIZED, tdz, tdzWrite, constWrite, constUpdate, checkedTarget, assignToConstant } from "./values.js";
 export { call, templateObject, requireObjectCoercible, objectRest, stepOrUndefined, restOfIterator, restParams } from "./protocol.js";
-export { asyncFunction } from "./identity.js";
+export { asyncFunction, className } from "./identity.js";
