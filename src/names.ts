@@ -56,6 +56,9 @@ export type TempRole =
   | "delegate" // the iterator a `yield*` forwards to
   | "inner" // the last result of that iterator
   | "delegated" // the value of a `yield*` used inside a larger expression
+  | "next" // the awaited result of an async iterator's next()
+  | "closing" // what an async iterator's return() gave, to await
+  | "returned" // that, awaited
   | "class" // the own name of an anonymous class whose lowered methods use private names
   | "cond"
   | "spread"

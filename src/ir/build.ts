@@ -284,7 +284,7 @@ export class Builder {
       const init = ts.isVariableDeclarationList(origin.initializer)
         ? `${origin.initializer.flags & ts.NodeFlags.Const ? "const" : origin.initializer.flags & ts.NodeFlags.Let ? "let" : "var"} ${this.describe(origin.initializer.declarations[0]!.name)}`
         : this.describe(origin.initializer);
-      return `for (${init} ${ts.isForOfStatement(origin) ? "of" : "in"} ${this.describe(origin.expression)})`;
+      return `for${ts.isForOfStatement(origin) && origin.awaitModifier ? " await" : ""} (${init} ${ts.isForOfStatement(origin) ? "of" : "in"} ${this.describe(origin.expression)})`;
     }
     if (origin && ts.isWhileStatement(origin)) return `while (${this.describe(origin.expression)})`;
     if (origin && ts.isDoStatement(origin)) return `do … while (${this.describe(origin.expression)})`;

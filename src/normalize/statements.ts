@@ -289,8 +289,56 @@ export class StatementNormalizer {
     return [...pre, relabel(loop, labels)];
   }
 
+  /**
+   * `for await`: the iterator is stepped by awaiting each `next()` result in the machine, and closed
+   * by awaiting `return()` (runtime/asyncIteration.ts has the whole lowering).
+   */
+  private forAwaitStatement(s: ts.ForOfStatement, labels: ts.Identifier[]): ts.Statement[] {
+    const r = this.spiller.spill(s.expression);
+    const pre = [...r.pre];
+    const iter = this.spiller.tempFor(runtimeCall("asyncIterate", [r.expr]), "iter", pre);
+    const next = this.names.temp("next");
+    const value = this.names.temp("value");
+    const done = f.createPropertyAccessExpression(id("$rt"), "ITERATION_DONE");
+    const loop = f.createForStatement(
+      undefined,
+      undefined,
+      undefined,
+      block([
+        declare("const", next, f.createAwaitExpression(runtimeCall("asyncNext", [iter]))),
+        declare("const", value, runtimeCall("asyncValue", [iter, id(next)])),
+        f.createIfStatement(f.createBinaryExpression(id(value), ts.SyntaxKind.EqualsEqualsEqualsToken, done), f.createBreakStatement()),
+        ...this.bindLoopValue(s.initializer, id(value)),
+        this.body(s.statement),
+      ]),
+    );
+    loopOrigin.set(loop, s);
+    const caught = this.names.temp("caught");
+    const closingAfterThrow = this.names.temp("closing");
+    const closing = this.names.temp("closing");
+    const returned = this.names.temp("returned");
+    const notDone = (name: string): ts.Expression => f.createBinaryExpression(id(name), ts.SyntaxKind.ExclamationEqualsEqualsToken, done);
+    const guarded = f.createTryStatement(
+      block([relabel(loop, labels)]),
+      f.createCatchClause(
+        caught,
+        block([
+          declare("const", closingAfterThrow, runtimeCall("asyncReturnAfterThrow", [iter])),
+          f.createIfStatement(notDone(closingAfterThrow), f.createTryStatement(block([stmt(f.createAwaitExpression(id(closingAfterThrow)))]), f.createCatchClause(undefined, block([])), undefined)),
+          f.createThrowStatement(id(caught)),
+        ]),
+      ),
+      block([
+        declare("const", closing, runtimeCall("asyncReturn", [iter])),
+        f.createIfStatement(notDone(closing), block([declare("const", returned, f.createAwaitExpression(id(closing))), stmt(runtimeCall("returnResult", [id(returned)]))])),
+      ]),
+    );
+    iteratorGuard.set(guarded, s);
+    return [...pre, guarded];
+  }
+
   private forOfStatement(s: ts.ForOfStatement, labels: ts.Identifier[]): ts.Statement[] {
-    if (s.awaitModifier) throw new UnsupportedAwait(s, "`for await` (it comes with async generators)");
+    if (s.awaitModifier) return this.forAwaitStatement(s, labels);
     const r = this.spiller.spill(s.expression);
     const pre = [...r.pre];
     if (!containsSuspension(s.statement) && !containsSuspension(s.initializer)) {

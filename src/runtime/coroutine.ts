@@ -12,6 +12,7 @@
  * `throw(e)` and `return(v)` to the machine, which is an iterator over its own states; the results
  * it returns pass through `yield*` unchanged.
  */
+import { isObject, methodOf } from "./intrinsics.js";
 import { DONE, POISONED, type Layout } from "./machine.js";
 
 /** How a suspended generator is resumed: what the `yield` it stopped at evaluates to. */
@@ -112,16 +113,4 @@ export function delegateStep(d: Delegation, how: Resumption, sent: unknown): Ite
 function checked(result: unknown): IteratorResult<unknown> {
   if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
   return result as IteratorResult<unknown>;
-}
-
-/** GetMethod: undefined and null mean "none"; anything else must be callable. */
-function methodOf(o: object, key: "throw" | "return"): ((value?: unknown) => unknown) | undefined {
-  const method = (o as Record<string, unknown>)[key];
-  if (method == null) return undefined;
-  if (typeof method !== "function") throw new TypeError(`The iterator's '${key}' is not a function`);
-  return method as (value?: unknown) => unknown;
-}
-
-function isObject(v: unknown): v is object {
-  return (typeof v === "object" && v !== null) || typeof v === "function";
 }

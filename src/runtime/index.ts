@@ -20,6 +20,7 @@ export {
   type IteratorRecord,
   type ForInRecord,
 } from "./iteration.js";
+export { asyncIterate, asyncNext, asyncValue, asyncReturn, asyncReturnAfterThrow, returnResult } from "./asyncIteration.js";
 export { superAccess, type SuperAccess } from "./super.js";
 export { propertyKey, UNINITIALIZED, tdz, tdzWrite, constWrite, constUpdate, checkedTarget, assignToConstant } from "./values.js";
 export { call, templateObject, requireObjectCoercible, objectRest, stepOrUndefined, restOfIterator, restParams } from "./protocol.js";

@@ -7,6 +7,8 @@
  *   and after a throw, an error from `return()` is dropped in favour of the first one.
  */
 
+import { isObject } from "./intrinsics.js";
+
 /** The spec's Iterator Record. `done` is true once the loop must not close it any more. */
 export interface IteratorRecord {
   iterator: Iterator<unknown>;
@@ -16,10 +18,6 @@ export interface IteratorRecord {
 
 /** Returned by `step` when the iterator is exhausted. */
 export const ITERATION_DONE: unique symbol = Symbol("ITERATION_DONE");
-
-function isObject(value: unknown): value is object {
-  return (typeof value === "object" && value !== null) || typeof value === "function";
-}
 
 /** GetIterator(iterable, sync). */
 export function iterate(iterable: unknown): IteratorRecord {

@@ -19,6 +19,7 @@
 import { noopWaker, type Context, type Waker } from "./context.js";
 import type { Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
+import { fulfilledWith, rejectedWith } from "./intrinsics.js";
 
 const UNSETTLED = 0;
 const FULFILLED = 1;
@@ -69,10 +70,6 @@ class PromiseDriverContext implements Context {
 
 const shared = new PromiseDriverContext();
 
-// The intrinsics, as they were before any user code could replace them.
-const NativePromise = Promise;
-const fulfilledWith: <T>(value: T) => Promise<T> = NativePromise.resolve.bind(NativePromise);
-const rejectedWith: (reason: unknown) => Promise<never> = NativePromise.reject.bind(NativePromise);
 
 export function promise<T>(machine: Future<T>): Promise<T> {
   let result: Poll<T>;
