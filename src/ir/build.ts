@@ -17,7 +17,7 @@ import { delegationLoops, delegationSteps } from "../normalize/delegate.js";
 import type { NameAuthority } from "../names.js";
 import { f, skipOuter } from "../normalize/factory.js";
 import { plainContext } from "./visit.js";
-import { iteratorGuard, loopOrigin } from "../normalize/statements.js";
+import { awaitDescriptions, iteratorGuard, loopOrigin } from "../normalize/statements.js";
 import type { Completion, Handler, Instr, Label, LabelInfo, TryRecord } from "./ir.js";
 
 type Region =
@@ -159,7 +159,9 @@ export class Builder {
 
   private await(e: ts.AwaitExpression, target: ts.Identifier | undefined): void {
     const index = ++this.awaitCount;
-    const resume = this.newLabel(`resume after await #${index} \`${this.describe(e.expression)}\``, this.line, true);
+    const made = awaitDescriptions.get(e);
+    const what = made ? `${made.what} \`${this.describe(made.of)}\`` : `\`${this.describe(e.expression)}\``;
+    const resume = this.newLabel(`resume after await #${index} ${what}`, this.line, true);
     this.emit({ op: "suspend", kind: "await", operand: e.expression, resume, index });
     this.mark(resume);
     this.emit({ op: "resume", kind: "await", target });
@@ -339,7 +341,7 @@ export class Builder {
       const end = this.newLabel(guarded ? "after the loop and its iterator" : "after try");
       const region: Region & { kind: "try" } = { kind: "try", id, part: "try", catchLabel, finallyLabel, jumpTargets: new Set(), returnsThrough: false };
       this.regions.push(region);
-      const start = this.newLabel(guarded ? "for-of: guard the iterator" : "try");
+      const start = this.newLabel(guarded ? `${ts.isForOfStatement(guarded) && guarded.awaitModifier ? "for await" : "for-of"}: guard the iterator` : "try");
       this.mark(start);
       this.block(s.tryBlock, []);
       const leave = (): void => {

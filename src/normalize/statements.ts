@@ -26,6 +26,14 @@ import { Spiller, UnsupportedAwait, describeKind } from "./spill.js";
 /** The loop a normalized `for (;;)` was made from, so that its states can say what they are. */
 export const loopOrigin = new WeakMap<ts.Node, ts.IterationStatement>();
 
+/** Awaits the normalizer made, with what they wait for in the source's words (for state labels). */
+export const awaitDescriptions = new WeakMap<ts.AwaitExpression, { what: string; of: ts.Expression }>();
+
+function described(e: ts.AwaitExpression, what: string, of: ts.Expression): ts.AwaitExpression {
+  awaitDescriptions.set(e, { what, of });
+  return e;
+}
+
 /** try statements the normalizer made to close an iterator, with the loop they guard. */
 export const iteratorGuard = new WeakMap<ts.Node, ts.IterationStatement>();
 
@@ -305,7 +313,7 @@ export class StatementNormalizer {
       undefined,
       undefined,
       block([
-        declare("const", next, f.createAwaitExpression(runtimeCall("asyncNext", [iter]))),
+        declare("const", next, described(f.createAwaitExpression(runtimeCall("asyncNext", [iter])), "the next result of", s.expression)),
         declare("const", value, runtimeCall("asyncValue", [iter, id(next)])),
         f.createIfStatement(f.createBinaryExpression(id(value), ts.SyntaxKind.EqualsEqualsEqualsToken, done), f.createBreakStatement()),
         ...this.bindLoopValue(s.initializer, id(value)),
@@ -324,13 +332,13 @@ export class StatementNormalizer {
         caught,
         block([
           declare("const", closingAfterThrow, runtimeCall("asyncReturnAfterThrow", [iter])),
-          f.createIfStatement(notDone(closingAfterThrow), f.createTryStatement(block([stmt(f.createAwaitExpression(id(closingAfterThrow)))]), f.createCatchClause(undefined, block([])), undefined)),
+          f.createIfStatement(notDone(closingAfterThrow), f.createTryStatement(block([stmt(described(f.createAwaitExpression(id(closingAfterThrow)), "return() of", s.expression))]), f.createCatchClause(undefined, block([])), undefined)),
           f.createThrowStatement(id(caught)),
         ]),
       ),
       block([
         declare("const", closing, runtimeCall("asyncReturn", [iter])),
-        f.createIfStatement(notDone(closing), block([declare("const", returned, f.createAwaitExpression(id(closing))), stmt(runtimeCall("returnResult", [id(returned)]))])),
+        f.createIfStatement(notDone(closing), block([declare("const", returned, described(f.createAwaitExpression(id(closing)), "return() of", s.expression)), stmt(runtimeCall("returnResult", [id(returned)]))])),
       ]),
     );
     iteratorGuard.set(guarded, s);
