@@ -25,7 +25,7 @@ export interface Program {
  * A function the program defines; `fns[i]` may call only `fns[j]` with j > i, so calls nest at most
  * `fns.length` deep and never recurse.
  *
- * TODO(issue 3): generators and async generators are not lowered yet. When they are, add their
+ * TODO(issue 3): sync generators and `for await` are lowered now, async generators not yet. Add their
  * kinds here (`"generator" | "asyncGenerator"`), `yield`/`yield*` to `Expr`, `for await` to `Stmt`,
  * and a generator-driving call to the awaitables; arbitraries.ts and print.ts each have a TODO at
  * the spot where the new arbitraries and printers go.
