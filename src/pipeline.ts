@@ -85,7 +85,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const spiller = new Spiller(names, ctx.isStableName);
   const normalizer = new StatementNormalizer(spiller, names);
   const sloppy = !ctx.ownerClass && !isStrict(original, sf);
-  const paramNames = new Set(parameters.flatMap((p) => [...boundNames(p.name)]));
+  const paramNames = new Set(boundParameterNames);
   // The parameters' statements and the body apart: with parameter expressions, the body may get a
   // scope of its own below the parameters' (normalize/parameterScope.ts).
   const normalizedPrelude = normalizer.block([...ctx.innerClasses, ...prelude]);
