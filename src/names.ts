@@ -21,6 +21,8 @@ export const MACHINE = {
   sent: "sent",
   /** The result a yield hands out, held while dead fields are let go. */
   yielded: "$yielded",
+  /** The state a jump out of a kept try chose, held while its finally runs. */
+  stateAfter: "$stateAfter",
   thisValue: "$this",
   argumentsObject: "$arguments",
   superAccess: "$super",

@@ -125,6 +125,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
     result: pollName(MACHINE.pollResult),
     error: pollName(MACHINE.caught),
     caught: pollName(MACHINE.caughtCopy),
+    stateAfter: pollName(MACHINE.stateAfter),
     how: pollName(MACHINE.how),
     sent: pollName(MACHINE.sent),
     yielded: pollName(MACHINE.yielded),

@@ -70,6 +70,8 @@ export interface PollNames {
   result: string;
   error: string;
   caught: string;
+  /** The state a jump chose, kept while a finally runs in the state it belongs to. */
+  stateAfter: string;
   /** A generator's `resume(how, sent)` parameters, and the result a yield hands out. */
   how: string;
   sent: string;
@@ -285,7 +287,11 @@ class MachineEmitter {
 
   // ---------------------------------------------------------------------------------------------
 
+  /** The state whose code is being emitted. */
+  private currentState: State | undefined;
+
   private stateCode(s: State): ts.Statement[] {
+    this.currentState = s;
     const out: ts.Statement[] = [];
     s.instrs.forEach((i, k) => out.push(...this.instr(i, false, s, k === s.instrs.length - 1)));
     if (s.fallsThrough && s.id + 1 < this.m.body.states.length) out.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(s.id + 1))));
@@ -456,6 +462,28 @@ class MachineEmitter {
     return [block([...consts, ...out])];
   }
 
+  /**
+   * A try statement kept whole whose try or catch part leaves it by a jump or a return of the
+   * machine: the jump sets `$state` (a return, DONE) before the finally runs. Natively the finally
+   * still runs where the try is, so an exception from it must reach this state's handlers: the
+   * finally runs in this state, then puts back the state the jump chose.
+   *
+   *   finally { const $stateAfter = this.$state; this.$state = 4; F; this.$state = $stateAfter; }
+   *
+   * (fixtures/fuzz/finally-throw-overrides-return-in-kept-try)
+   */
+  private keepStateThroughFinally(t: ts.TryStatement, s: State): ts.TryStatement {
+    const saved = this.m.pollNames.stateAfter;
+    const state = thisField(MACHINE.state);
+    const finallyBlock = block([
+      f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(saved, undefined, undefined, thisField(MACHINE.state))], ts.NodeFlags.Const)),
+      stmt(assign(state, f.createNumericLiteral(s.id))),
+      ...t.finallyBlock!.statements,
+      stmt(assign(thisField(MACHINE.state), id(saved))),
+    ]);
+    return f.updateTryStatement(t, t.tryBlock, t.catchClause, finallyBlock);
+  }
+
   /** A statement of the machine: rewritten, with the environments its closures capture made constant. */
   private statement(st: ts.Statement): ts.Statement[] {
     const envs = new Set<Binding>();
@@ -495,6 +523,9 @@ class MachineEmitter {
         );
       };
       if (machineExpressions.has(node)) return node;
+      if (ts.isTryStatement(node) && node.finallyBlock && this.currentState && (containsMarker(node.tryBlock) || (node.catchClause !== undefined && containsMarker(node.catchClause)))) {
+        return this.keepStateThroughFinally(recurse(node) as ts.TryStatement, this.currentState);
+      }
       const marker = jumpMarkers.get(node);
       if (marker) return block(marker.flatMap((x) => this.instr(x, true, undefined, false)));
       const shield = this.m.shielded.get(ts.isSwitchStatement(node) ? node.caseBlock : node);
@@ -650,6 +681,13 @@ export function bindingToAssignmentPattern(name: ts.BindingPattern): ts.Expressi
       return el.initializer ? assign(target, el.initializer) : target;
     }),
   );
+}
+
+/** Does the statement hold a jump or return of the machine (a builder marker)? */
+function containsMarker(node: ts.Node): boolean {
+  if (jumpMarkers.has(node)) return true;
+  if (isFunctionBoundary(node)) return false;
+  return ts.forEachChild(node, (c) => (containsMarker(c) ? true : undefined)) ?? false;
 }
 
 function uninitialized(): ts.Expression {
