@@ -18,7 +18,7 @@
  * is resolved as a promise before the loop sees it.
  */
 import { fulfilledWith, isObject, methodOf, promiseThen, rejectedWith } from "./intrinsics.js";
-import { ITERATION_DONE, type IteratorRecord } from "./iteration.js";
+import { ITERATION_DONE, resultValue, type IteratorRecord } from "./iteration.js";
 
 /** GetIterator(obj, async): its async iterator, or its sync iterator made async. */
 export function asyncIterate(iterable: unknown): IteratorRecord {
@@ -45,11 +45,7 @@ export function asyncNext(record: IteratorRecord): unknown {
 
 /** The awaited result of `next()`: its value, or ITERATION_DONE. */
 export function asyncValue(record: IteratorRecord, result: unknown): unknown {
-  if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
-  if ((result as IteratorResult<unknown>).done) return ITERATION_DONE;
-  const value = (result as IteratorResult<unknown>).value;
-  record.done = false;
-  return value;
+  return resultValue(record, result);
 }
 
 /** AsyncIteratorClose on a normal exit: the result of `return()` to await, or ITERATION_DONE (nothing to await). */

@@ -32,7 +32,11 @@ export function iterate(iterable: unknown): IteratorRecord {
 /** One step: the next value, or ITERATION_DONE. */
 export function step(record: IteratorRecord): unknown {
   record.done = true; // stays true if anything below throws: such an iterator is not closed
-  const result = record.next.call(record.iterator);
+  return resultValue(record, record.next.call(record.iterator));
+}
+
+/** What a `next()` result gives the loop: its value, or ITERATION_DONE (checked, `done` then `value` read once). */
+export function resultValue(record: IteratorRecord, result: unknown): unknown {
   if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
   if ((result as IteratorResult<unknown>).done) return ITERATION_DONE;
   const value = (result as IteratorResult<unknown>).value;
