@@ -82,7 +82,7 @@ export interface MachineInfo {
   name: string;
   /** The generated class name, e.g. `total$Future`. */
   className: string;
-  kind: "async function" | "generator";
+  kind: "async function" | "generator" | "async generator";
   fileName: string;
   line: number;
   column: number;

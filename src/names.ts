@@ -21,6 +21,10 @@ export const MACHINE = {
   sent: "sent",
   /** The result a yield hands out, held while dead fields are let go. */
   yielded: "$yielded",
+  /** An async generator machine's operand for the function around (runtime asyncGenerator.ts). */
+  out: "$out",
+  /** An async generator machine's check, on a jump out of finally blocks, for returns to drop. */
+  dropsTaken: "$dropsTaken",
   /** The state a jump out of a kept try chose, held while its finally runs. */
   stateAfter: "$stateAfter",
   thisValue: "$this",
@@ -42,6 +46,19 @@ export const MACHINE = {
   caught: "$error",
   /** The exception on its way to a catch state of the machine. */
   caughtCopy: "$caught",
+} as const;
+
+/** Names in the body of the `async function*` around an async generator's machine (emit/asyncGeneratorShell.ts). */
+export const SHELL = {
+  machine: "$machine",
+  how: "$how",
+  sent: "$sent",
+  signal: "$signal",
+  /** Set while the engine may be taking a return at the suspension just performed. */
+  taken: "$taken",
+  error: "$error",
+  /** Label of each level loop: `$level1`, `$level2`, ... */
+  level: "$level",
 } as const;
 
 /** Roles of temporaries the normalizer introduces; each reads as what it holds. */
@@ -114,8 +131,8 @@ export class NameAuthority {
   }
 
   /** The class of the machine for a function called `fnName`: `total$Future`, `count$Generator`. */
-  machineClass(fnName: string, kind: "async" | "generator" = "async"): string {
-    return this.unique(`${sanitize(fnName)}$${kind === "async" ? "Future" : "Generator"}`);
+  machineClass(fnName: string, kind: "async" | "generator" | "asyncGenerator" = "async"): string {
+    return this.unique(`${sanitize(fnName)}$${kind === "async" ? "Future" : kind === "generator" ? "Generator" : "AsyncGenerator"}`);
   }
 
   /** A name that is not yet taken, starting from `base`. */

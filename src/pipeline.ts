@@ -15,6 +15,8 @@ import { printIR, printLayout, printNormalized, printStates } from "./ir/print.j
 import { bindFunction, type Binding, type BindingInfo } from "./analyze/bindings.js";
 import { bindingsWithDeadZone } from "./analyze/tdz.js";
 import { emitMachineClass, type PollNames } from "./emit/machine.js";
+import { asyncGeneratorShell, shellLevels } from "./emit/asyncGeneratorShell.js";
+import { withSuspendingReturns } from "./analyze/suspension.js";
 import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
 import { computeLayout } from "./layout/liveness.js";
@@ -52,6 +54,11 @@ export interface LoweredFunction {
 }
 
 export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode, ctx: LowerContext): LoweredFunction {
+  // In an async generator, `return` is a suspension (analyze/suspension.ts).
+  return withSuspendingReturns(kindOf(fn) === "asyncGenerator", () => lowerFunctionBody(fn, original, ctx));
+}
+
+function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, ctx: LowerContext): LoweredFunction {
   const sf = ctx.sourceFile;
   // Temporaries are unique in the file: a machine nested in another one's closure must not
   // shadow the outer machine's names (its environments above all).
@@ -59,7 +66,9 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const start = original.pos >= 0 ? original.getStart(sf) : 0;
   const position = sf.getLineAndCharacterOfPosition(start);
   const displayName = describeFunction(original);
-  const kind = isGenerator(fn) ? "generator" : "async";
+  const kind = kindOf(fn);
+  /** Generators and async generators keep their parameters native (bound when called). */
+  const generatorLike = kind !== "async";
   const className = ctx.names.machineClass(classNameBase(original), kind);
 
   // Parameters: simple ones go straight to the constructor; otherwise the machine binds them
@@ -73,16 +82,16 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   // A generator keeps its parameter list: the engine binds the parameters when it is called (as it
   // must, before the first next()), and the machine receives their values.
   const boundParameterNames = parameters.flatMap((p) => [...boundNames(p.name)]);
-  const passedParams = kind === "generator" ? boundParameterNames.map((n) => id(n)) : simple ? parameters.map((p) => p.name as ts.Identifier) : [id(argsName)];
+  const passedParams = generatorLike ? boundParameterNames.map((n) => id(n)) : simple ? parameters.map((p) => p.name as ts.Identifier) : [id(argsName)];
   const machineParams: ts.Identifier[] = [...(selfName ? [id(selfName.text)] : []), ...passedParams];
-  const prelude: ts.Statement[] = simple || kind === "generator" ? [] : bindParameters(parameters, argsName);
+  const prelude: ts.Statement[] = simple || generatorLike ? [] : bindParameters(parameters, argsName);
 
   let body: ts.Statement[];
   if (ts.isBlock(fn.body!)) body = [...fn.body.statements];
   else body = [f.createReturnStatement(fn.body as ts.Expression)];
 
   // 2. normalize
-  const spiller = new Spiller(names, ctx.isStableName);
+  const spiller = new Spiller(names, ctx.isStableName, kind === "asyncGenerator");
   const normalizer = new StatementNormalizer(spiller, names);
   const sloppy = !ctx.ownerClass && !isStrict(original, sf);
   const paramNames = new Set(boundParameterNames);
@@ -109,7 +118,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   // parameters then stay the wrapper's own bindings, reached through accessors (see below). So do a
   // generator's when closures in its parameter list capture them (the wrapper binds them, natively).
   const mappedArguments = sloppy && simple && info.usesArguments && parameters.length > 0;
-  const closuresInParameters = kind === "generator" && hasParameterExpressions(parameters) && parameters.some((p) => containsClosure(p));
+  const closuresInParameters = generatorLike && hasParameterExpressions(parameters) && parameters.some((p) => containsClosure(p));
   const paramsInWrapper = mappedArguments || closuresInParameters;
   if (paramsInWrapper) for (const b of paramBindings.slice(selfName ? 1 : 0)) b.captured = true;
 
@@ -135,7 +144,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
 
   // 4. build IR, 5. split
   const describe = (n: ts.Node): string => shortText(n, sf);
-  const built = new Builder(sf, info, names, describe, deadZone, pollNames).build(normalized, position.line + 1);
+  const built = new Builder(sf, info, names, describe, deadZone, pollNames, kind === "asyncGenerator").build(normalized, position.line + 1);
   ctx.observe?.("ir", printIR(header, built, sf));
   const body5 = split(built);
   ctx.observe?.("states", printStates(header, body5, sf));
@@ -222,13 +231,13 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
 
   // The wrapper keeps the function's name, parameters (for `length`) and types.
   const thisParam = fn.parameters.filter((p) => !parameters.includes(p));
-  const wrapperParams = simple || kind === "generator" ? fn.parameters : [...thisParam, ...wrapperParameters(parameters)];
+  const wrapperParams = simple || generatorLike ? fn.parameters : [...thisParam, ...wrapperParameters(parameters)];
   const argsValue: ts.Expression = simple
     ? id("unused")
     : isArrow
       ? f.createArrayLiteralExpression(wrapperParams.filter((p) => !thisParam.includes(p)).map((p) => (p.dotDotDotToken ? f.createSpreadElement(p.name as ts.Identifier) : (p.name as ts.Identifier))))
       : id("arguments");
-  const passedValues = kind === "generator" ? boundParameterNames.map((n) => id(n)) : simple ? parameters.map((p) => p.name as ts.Identifier) : [argsValue];
+  const passedValues = generatorLike ? boundParameterNames.map((n) => id(n)) : simple ? parameters.map((p) => p.name as ts.Identifier) : [argsValue];
   const ctorArgs = [...extras.map((x) => x.value), ...(selfName ? [id(selfName.text)] : []), ...(paramsInWrapper ? [] : passedValues)];
   const classRef = ctx.ownerClass ? f.createPropertyAccessExpression(id(ctx.ownerClass), f.createPrivateIdentifier(`#${className}`)) : id(className);
   const machineObject = f.createNewExpression(classRef, undefined, ctorArgs);
@@ -247,7 +256,7 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
   const machine: MachineInfo = {
     name: displayName,
     className,
-    kind: kind === "async" ? "async function" : "generator",
+    kind: kind === "async" ? "async function" : kind === "generator" ? "generator" : "async generator",
     fileName: ctx.fileName,
     line: position.line + 1,
     column: position.character + 1,
@@ -267,13 +276,18 @@ export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode
       };
     }),
   };
-  if (kind === "generator") {
+  if (generatorLike) {
     // `function* count(n) { return yield* new count$Generator(n); }`: still the engine's generator
-    // function (runtime/coroutine.ts), in the same place, with the same parameters.
+    // function (runtime/coroutine.ts), in the same place, with the same parameters. An async
+    // generator's body performs what its machine asks for (emit/asyncGeneratorShell.ts).
+    const generatorBody =
+      kind === "generator"
+        ? wrapperBody
+        : block([...prologue, ...asyncGeneratorShell({ machine: machineObject, levels: shellLevels(normalized), taken: new Set([...boundParameterNames, ...identifiersIn(machineObject)]) })]);
     let generator: AsyncFunctionNode;
-    if (ts.isFunctionDeclaration(fn)) generator = f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, wrapperBody);
-    else if (ts.isFunctionExpression(fn)) generator = f.updateFunctionExpression(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, wrapperBody);
-    else generator = f.updateMethodDeclaration(fn as ts.MethodDeclaration, fn.modifiers, fn.asteriskToken, fn.name, (fn as ts.MethodDeclaration).questionToken, fn.typeParameters, fn.parameters, fn.type, wrapperBody);
+    if (ts.isFunctionDeclaration(fn)) generator = f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, generatorBody);
+    else if (ts.isFunctionExpression(fn)) generator = f.updateFunctionExpression(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, generatorBody);
+    else generator = f.updateMethodDeclaration(fn as ts.MethodDeclaration, fn.modifiers, fn.asteriskToken, fn.name, (fn as ts.MethodDeclaration).questionToken, fn.typeParameters, fn.parameters, fn.type, generatorBody);
     return { replacement: generator, classDecl, after: sloppyPoll ? [sloppyPoll] : [], info: machine };
   }
   // To a program that inspects it, the wrapper is an async function: its prototype is
@@ -417,19 +431,24 @@ function classNameBase(node: AsyncFunctionNode): string {
 function describeFunction(node: AsyncFunctionNode): string {
   const name = functionNameOf(node);
   const parent = (node as ts.Node).parent;
-  const generator = isGenerator(node);
+  const kind = kindOf(node);
   if (ts.isMethodDeclaration(node)) {
     const owner = parent && ts.isClassLike(parent) && parent.name ? `${parent.name.text}.` : "";
-    return `${generator ? "*" : "async "}${owner}${name ?? "[computed]"}()`;
+    return `${kind === "generator" ? "*" : kind === "async" ? "async " : "async *"}${owner}${name ?? "[computed]"}()`;
   }
   if (ts.isArrowFunction(node)) return name ? `async arrow ${name}` : "async arrow function";
-  const keyword = generator ? "function*" : "async function";
+  const keyword = kind === "generator" ? "function*" : kind === "async" ? "async function" : "async function*";
   return name ? `${keyword} ${name}` : keyword;
 }
 
-/** A generator (`function*`, `*method()`), lowered to a Coroutine; otherwise an async function. */
-function isGenerator(node: AsyncFunctionNode): boolean {
-  return !ts.isArrowFunction(node) && node.asteriskToken !== undefined;
+/**
+ * A generator (`function*`, `*method()`), lowered to a Coroutine; an async generator, lowered to a
+ * machine its native `async function*` runs; otherwise an async function.
+ */
+function kindOf(node: AsyncFunctionNode): "async" | "generator" | "asyncGenerator" {
+  if (ts.isArrowFunction(node) || node.asteriskToken === undefined) return "async";
+  const isAsync = !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  return isAsync ? "asyncGenerator" : "generator";
 }
 
 const printer = ts.createPrinter({ removeComments: true });

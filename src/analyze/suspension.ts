@@ -5,7 +5,25 @@
  */
 import ts from "typescript";
 
-const memo = new WeakMap<ts.Node, boolean>();
+/** One memo per meaning of `return` (see below). */
+const memos = [new WeakMap<ts.Node, boolean>(), new WeakMap<ts.Node, boolean>()] as const;
+
+/**
+ * In an async generator, `return` suspends too: the function around the machine performs it (it
+ * awaits its operand, natively), then the machine runs the `finally` blocks on its way out.
+ */
+let returnsSuspend = false;
+
+/** Runs `lower` with `return` statements counted as suspensions (an async generator's body). */
+export function withSuspendingReturns<T>(on: boolean, lower: () => T): T {
+  const saved = returnsSuspend;
+  returnsSuspend = on;
+  try {
+    return lower();
+  } finally {
+    returnsSuspend = saved;
+  }
+}
 
 /** Nodes whose bodies are separate functions: an `await` inside them is not ours. */
 export function isFunctionBoundary(node: ts.Node): boolean {
@@ -23,12 +41,15 @@ export function isFunctionBoundary(node: ts.Node): boolean {
 }
 
 export function containsSuspension(node: ts.Node): boolean {
+  const memo = memos[returnsSuspend ? 1 : 0];
   const known = memo.get(node);
   if (known !== undefined) return known;
   let found = false;
   if (ts.isAwaitExpression(node) || ts.isYieldExpression(node)) {
     found = true;
   } else if (ts.isForOfStatement(node) && node.awaitModifier) {
+    found = true;
+  } else if (ts.isReturnStatement(node) && returnsSuspend) {
     found = true;
   } else if (ts.isClassLike(node)) {
     // Only the heritage clause and computed member names are evaluated in the enclosing function.

@@ -1,9 +1,8 @@
 /**
  * Discover: which functions are lowered, and what they are called.
  *
- * Every async function that is not a generator — declarations, expressions, arrows, class and
- * object methods (static, private, computed) — and every generator that is not async, in the same
- * forms, is lowered; async generators are left as they are for now.
+ * Every async function, generator and async generator — declarations, expressions, arrows, class
+ * and object methods (static, private, computed) — is lowered.
  */
 import ts from "typescript";
 import type { AsyncFunctionNode } from "../pipeline.js";
@@ -13,7 +12,7 @@ export function isLowerable(node: ts.Node): boolean {
   if (!node.body) return false;
   const isAsync = (ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Async) !== 0 || !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
   const isGenerator = !ts.isArrowFunction(node) && node.asteriskToken !== undefined;
-  return isAsync !== isGenerator;
+  return isAsync || isGenerator;
 }
 
 /** Does this subtree contain a function that will be lowered? */

@@ -59,8 +59,12 @@ export interface MachineParts {
    * they hide no name the body reads from outside (a global `cx` stays reachable).
    */
   pollNames: PollNames;
-  /** An async function's machine (a Future with `poll(cx)`) or a generator's (a Coroutine with `resume(how, sent)`). */
-  kind: "async" | "generator";
+  /**
+   * An async function's machine (a Future with `poll(cx)`), a generator's (a Coroutine with
+   * `resume(how, sent)`), or an async generator's (`resume(how, sent)` answering what the function
+   * around must perform: runtime asyncGenerator.ts).
+   */
+  kind: "async" | "generator" | "asyncGenerator";
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
 }
@@ -144,6 +148,7 @@ class MachineEmitter {
       f.createPropertyDeclaration(undefined, MACHINE.state, undefined, undefined, f.createNumericLiteral(0)),
     );
     if (m.kind === "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()));
+    if (m.kind === "asyncGenerator") members.push(f.createPropertyDeclaration(undefined, MACHINE.out, undefined, anyType(), id("undefined")));
     for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
     for (const b of m.layout.fields) {
       const h = this.homeOf(b) as { name: string };
@@ -172,11 +177,19 @@ class MachineEmitter {
       undefined,
       m.className,
       undefined,
-      [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [f.createExpressionWithTypeArguments(f.createPropertyAccessExpression(id(MACHINE.runtime), m.kind === "async" ? "StateMachine" : "Coroutine"), m.kind === "async" ? [m.resultType ?? anyType()] : [anyType(), anyType(), anyType()])])],
+      [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [this.baseClass()])],
       members,
     );
     ts.addSyntheticLeadingComment(classDecl, ts.SyntaxKind.MultiLineCommentTrivia, legend(m, rows), true);
     return { classDecl, sloppyPoll, stateRows: rows };
+  }
+
+  private baseClass(): ts.ExpressionWithTypeArguments {
+    const m = this.m;
+    const base = (name: string, types: ts.TypeNode[] | undefined) => f.createExpressionWithTypeArguments(f.createPropertyAccessExpression(id(MACHINE.runtime), name), types);
+    if (m.kind === "async") return base("StateMachine", [m.resultType ?? anyType()]);
+    if (m.kind === "generator") return base("Coroutine", [anyType(), anyType(), anyType()]);
+    return base("AsyncGeneratorMachine", undefined);
   }
 
   private constructorDecl(): ts.ConstructorDeclaration {
@@ -225,7 +238,7 @@ class MachineEmitter {
       decls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(localNames.map((n) => f.createVariableDeclaration(n, undefined, anyType())), ts.NodeFlags.Let)));
     }
     const body = [...decls, this.usesPollLabel ? f.createLabeledStatement("$poll", loop) : loop];
-    if (m.kind === "generator") {
+    if (m.kind !== "async") {
       // resume(how, sent): how the generator is resumed (next, throw, return) and with what.
       return f.createMethodDeclaration(
         undefined,
@@ -237,7 +250,7 @@ class MachineEmitter {
           f.createParameterDeclaration(undefined, undefined, this.m.pollNames.how, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Resumption"))),
           f.createParameterDeclaration(undefined, undefined, this.m.pollNames.sent, undefined, anyType()),
         ],
-        f.createTypeReferenceNode("IteratorResult", [anyType(), anyType()]),
+        m.kind === "generator" ? f.createTypeReferenceNode("IteratorResult", [anyType(), anyType()]) : f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Signal")),
         block(body),
       );
     }
@@ -326,6 +339,12 @@ class MachineEmitter {
         // Dead from here on: let go of the value (`undefined!` keeps the field's declared type).
         const clears = (s ? this.m.layout.clearAtSuspend[s.id]! : []).map((b) => stmt(assign(this.storage(b, false), f.createNonNullExpression(id("undefined")))));
         const setState = stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(resume)));
+        if (this.m.kind === "asyncGenerator") {
+          // Hand the operand to the function around, which performs the suspension natively.
+          const signal = { await: "AWAIT", yield: "YIELD", yieldStar: "YIELD_STAR", yieldRaw: "YIELD", return: i.operand ? "RETURN_VALUE" : "RETURN_VOID" }[i.kind];
+          const out = i.operand ? [stmt(assign(thisField(MACHINE.out), this.expression(i.operand)))] : i.kind === "return" ? [] : [stmt(assign(thisField(MACHINE.out), id("undefined")))];
+          return [...out, ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), signal))];
+        }
         if (i.kind === "await") return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("awaitable", [this.expression(i.operand!)]))), ...clears, setState];
         // A yield returns its result from resume; the value is taken before any field is let go.
         const operand = i.operand ? this.expression(i.operand) : id("undefined");
@@ -376,6 +395,13 @@ class MachineEmitter {
       }
       case "endFinally":
         return this.endFinally(i, nested);
+      case "dropTaken": {
+        // if (this.$dropsTaken(this.$completion1)) { this.$state = 7; return $rt.DROP_RETURN; }
+        const completions = i.tryIds.map((t) => thisField(this.m.tries[t]!.completionField!));
+        const drops = f.createCallExpression(thisField(MACHINE.dropsTaken), undefined, completions);
+        const stop = [stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(this.stateOf(i.target)))), f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "DROP_RETURN"))];
+        return [f.createIfStatement(drops, block(stop))];
+      }
       case "enterScope": {
         const out: ts.Statement[] = [];
         const env = this.m.layout.envOf.get(i.scope);

@@ -71,6 +71,11 @@ export class Builder {
     private readonly deadZone: ReadonlySet<Binding> = new Set(),
     /** A generator's `resume(how, sent)` parameters, as the resume states read them. */
     private readonly resumeNames: { how: string; sent: string } = { how: "how", sent: "sent" },
+    /**
+     * An async generator's body: the function around performs every suspension (runtime
+     * asyncGenerator.ts), `return` included, and the machine is resumed like a generator's.
+     */
+    private readonly asyncGenerator = false,
   ) {}
 
   build(body: readonly ts.Statement[], startLine: number): BuiltBody {
@@ -139,6 +144,7 @@ export class Builder {
       const d = s.declarationList.declarations[0]!;
       return this.suspension(skipOuter(d.initializer!) as SuspensionExpression, d.name as ts.Identifier);
     }
+    if (ts.isReturnStatement(s) && this.asyncGenerator) return this.returnStatement(s);
     if (ts.isBlock(s)) return this.block(s, labels);
     if (ts.isIfStatement(s)) return this.ifStatement(s, labels);
     if (ts.isWhileStatement(s)) return this.whileStatement(s, labels);
@@ -151,6 +157,7 @@ export class Builder {
 
   /** The places a machine suspends: `[x =] await OPERAND`, `[x =] yield OPERAND`, a `yield*` step. */
   private suspension(e: SuspensionExpression, target: ts.Identifier | undefined): void {
+    if (this.asyncGenerator && (ts.isAwaitExpression(e) || e.asteriskToken)) return this.performed(e, target);
     if (ts.isAwaitExpression(e)) return this.await(e, target);
     const source = delegationSteps.get(e);
     if (source) return this.delegationStep(e, target!, source);
@@ -181,6 +188,40 @@ export class Builder {
     const isReturn = f.createBinaryExpression(f.createIdentifier(this.resumeNames.how), ts.SyntaxKind.EqualsEqualsEqualsToken, runtimeMember("RETURN"));
     this.emit({ op: "stmt", node: f.createIfStatement(isReturn, this.marker(this.routeReturn(this.regions.length, sent))) });
     if (target) this.emit({ op: "stmt", node: f.createExpressionStatement(f.createAssignment(target, f.createIdentifier(this.resumeNames.sent))) });
+  }
+
+  /**
+   * An async generator's `await` and `yield*` (and `yield`, as a generator's): the function around
+   * performs them with the engine's own syntax, and resumes the machine with the outcome.
+   */
+  private performed(e: SuspensionExpression, target: ts.Identifier | undefined): void {
+    const isAwait = ts.isAwaitExpression(e);
+    const index = isAwait ? ++this.awaitCount : ++this.yieldCount;
+    const made = isAwait ? awaitDescriptions.get(e) : undefined;
+    const what = made ? `${made.what} \`${this.describe(made.of)}\`` : `\`${this.describe(e.expression!)}\``;
+    const resume = this.newLabel(`resume after ${isAwait ? "await" : "yield*"} #${index} ${what}`, this.line, true);
+    this.emit({ op: "suspend", kind: isAwait ? "await" : "yieldStar", operand: e.expression, resume, index });
+    this.mark(resume);
+    this.emit({ op: "resume", kind: "yield" });
+    if (!isAwait) {
+      // A return(v) that the inner iterator completes (or cannot take) returns from the generator.
+      const isReturn = f.createBinaryExpression(f.createIdentifier(this.resumeNames.how), ts.SyntaxKind.EqualsEqualsEqualsToken, runtimeMember("RETURN"));
+      this.emit({ op: "stmt", node: f.createIfStatement(isReturn, this.marker(this.routeReturn(this.regions.length, f.createIdentifier(this.resumeNames.sent)))) });
+    }
+    if (target) this.emit({ op: "stmt", node: f.createExpressionStatement(f.createAssignment(target, f.createIdentifier(this.resumeNames.sent))) });
+  }
+
+  /**
+   * An async generator's `return [v]`: the function around returns (awaiting v, natively); when the
+   * engine has taken the return, the machine runs the finally blocks on its way out. If the await of
+   * v throws, the `return` throws.
+   */
+  private returnStatement(s: ts.ReturnStatement): void {
+    const resume = this.newLabel(`after return${s.expression ? ` \`${this.describe(s.expression)}\`` : ""}: leave through the finally blocks`, this.line, true);
+    this.emit({ op: "suspend", kind: "return", operand: s.expression, resume, index: 0 });
+    this.mark(resume);
+    this.emit({ op: "resume", kind: "yield" });
+    this.emitAll(this.routeReturn(this.regions.length, f.createIdentifier(this.resumeNames.sent)));
   }
 
   /** `$inner = yield* $delegate` (normalize/delegate.ts): hand on the inner result; resumed, step the delegate. */
@@ -392,26 +433,57 @@ export class Builder {
   /** Route a jump from region depth `from` to `target`, which belongs to the region at depth `to`. */
   private routeJump(from: number, to: number, target: Label): Instr[] {
     this.targetDepth.set(target, to);
+    const left: number[] = [];
     for (let i = from - 1; i >= to; i--) {
       const r = this.regions[i]!;
+      if (r.kind === "try" && r.part === "finally") left.push(r.id);
       if (r.kind === "try" && r.part !== "finally" && r.finallyLabel !== undefined) {
         r.jumpTargets.add(target);
         const completion: Completion = { type: "jump", target };
-        return [{ op: "complete", tryId: r.id, completion }, { op: "jump", target: r.finallyLabel }];
+        return [{ op: "complete", tryId: r.id, completion }, ...this.dropTaken(left, r.finallyLabel), { op: "jump", target: r.finallyLabel }];
       }
     }
-    return [{ op: "jump", target }];
+    return [...this.dropTaken(left, target), { op: "jump", target }];
+  }
+
+  /**
+   * A jump out of finally blocks of an async generator: any of them may be running for a return the
+   * engine has taken, which the engine must then drop too (runtime DROP_RETURN).
+   */
+  private dropTaken(finallyParts: number[], target: Label): Instr[] {
+    if (!this.asyncGenerator || finallyParts.length === 0) return [];
+    // The machine stops there and is resumed at the target: a poll starts there, as after a suspension.
+    this.labels[target]!.resume = true;
+    return [{ op: "dropTaken", tryIds: finallyParts, target }];
   }
 
   private routeReturn(from: number, value: ts.Expression | undefined): Instr[] {
+    const left: number[] = [];
     for (let i = from - 1; i >= 0; i--) {
       const r = this.regions[i]!;
+      if (r.kind === "try" && r.part === "finally") left.push(r.id);
       if (r.kind === "try" && r.part !== "finally" && r.finallyLabel !== undefined) {
         r.returnsThrough = true;
-        return [{ op: "complete", tryId: r.id, completion: { type: "return", value } }, { op: "jump", target: r.finallyLabel }];
+        return [{ op: "complete", tryId: r.id, completion: { type: "return", value: this.replacingTaken(value, left) } }, { op: "jump", target: r.finallyLabel }];
       }
     }
-    return [{ op: "return", value }];
+    return [{ op: "return", value: this.replacingTaken(value, left) }];
+  }
+
+  /**
+   * A return of an async generator leaving finally blocks that may be running for returns the
+   * engine has taken: it replaces them (runtime outermostTaken).
+   */
+  private replacingTaken(value: ts.Expression | undefined, finallyParts: number[]): ts.Expression | undefined {
+    if (!this.asyncGenerator || finallyParts.length === 0) return value;
+    const fields = finallyParts.map((t) => {
+      const e = f.createPropertyAccessExpression(f.createThis(), this.tries[t]!.completionField!);
+      machineExpressions.add(e);
+      return e;
+    });
+    const call = f.createCallExpression(runtimeMember("outermostTaken"), undefined, [value ?? f.createIdentifier("undefined"), ...fields]);
+    machineExpressions.add(call);
+    return call;
   }
 
   /** The region (and its depth) a `break`/`continue` refers to. */

@@ -12,12 +12,15 @@
  *                                       this.$awaitee = null; TARGET = $result;
  *   suspend yield OPERAND → L           this.$state = N; return { value: OPERAND, done: false };
  *   suspend yieldRaw RESULT → L         this.$state = N; return RESULT;   (a yield* passing on a result)
+ *   suspend await|yield|yieldStar|return OPERAND → L   (async generator)
+ *                                       this.$out = OPERAND; this.$state = N; return $rt.AWAIT (YIELD, …);
  *   resume yield                        if (how === $rt.THROW) throw sent;
  *                                       (then `if (how === $rt.RETURN) «return sent»` and `x = sent`
  *                                       follow as ordinary instructions)
  *   jump L                              this.$state = N; continue;
  *   jumpIf COND L / jumpUnless COND L   if (COND) { this.$state = N; continue; }
  *   return VALUE                        return this.$done(VALUE);  (DONE)
+ *   dropTaken F… L                      if (this.$dropsTaken(this.$completionF…)) { this.$state = N; return $rt.DROP_RETURN; }
  *   complete F KIND VALUE|L             this.$completionF = { type: KIND, ... }  (then jump to F)
  *   endFinally F                        carry on with the completion the finally interrupted
  *   enterScope SCOPE                    create the environment of captured bindings; hoist functions
@@ -28,8 +31,11 @@ import type { Scope } from "../analyze/bindings.js";
 
 export type Label = number;
 
-/** What a machine suspends for: an `await`, a `yield`, or a `yield*` handing on an inner result. */
-export type SuspendKind = "await" | "yield" | "yieldRaw";
+/**
+ * What a machine suspends for: an `await`, a `yield`, or a `yield*` handing on an inner result; in
+ * an async generator also a `yield*` and a `return` that the function around performs.
+ */
+export type SuspendKind = "await" | "yield" | "yieldRaw" | "yieldStar" | "return";
 
 export interface LabelInfo {
   id: Label;
@@ -67,6 +73,8 @@ export type Instr =
   | { op: "endFinally"; tryId: number; next: Label; returnRoute: Instr[]; jumpRoutes: Map<Label, Instr[]> }
   | { op: "enterScope"; scope: Scope; hoisted: ts.FunctionDeclaration[]; copyFrom?: boolean }
   | { op: "catchBind"; name: ts.BindingName | undefined }
+  /** An async generator's jump out of these finally blocks: drop the returns they ran for (runtime DROP_RETURN), then go on at TARGET. */
+  | { op: "dropTaken"; tryIds: number[]; target: Label }
   /** Instructions that must run inside a statement kept as it is (a jump out of an untouched `if`). */
   | { op: "inline"; instrs: Instr[] };
 

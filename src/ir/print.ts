@@ -53,6 +53,8 @@ function instrText(i: Instr, sf: ts.SourceFile, label: (l: number) => string): s
       return `enterScope${i.copyFrom ? " (copy for the next iteration)" : ""}${i.hoisted.length ? ` hoisting ${i.hoisted.map((f) => f.name?.text).join(", ")}` : ""}`;
     case "catchBind":
       return `catchBind ${i.name ? text(i.name, sf) : "(no binding)"}`;
+    case "dropTaken":
+      return `dropTaken try ${i.tryIds.map((t) => `#${t}`).join(", ")} → ${label(i.target)}`;
     case "inline":
       return `inline    ${i.instrs.map((x) => instrText(x, sf, label)).join("; ")}`;
   }

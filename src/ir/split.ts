@@ -37,6 +37,9 @@ export function split(body: BuiltBody): SplitBody {
         case "suspend":
           referenced.add(i.resume);
           break;
+        case "dropTaken":
+          referenced.add(i.target);
+          break;
         case "complete":
           if (i.completion.type === "jump") referenced.add(i.completion.target);
           break;

@@ -115,6 +115,7 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
           return i.instrs.forEach(visitInstr);
         case "jump":
         case "label":
+        case "dropTaken":
           return;
       }
     };
@@ -208,6 +209,9 @@ function successorsOf(s: State, count: number, target: (l: Label) => number): nu
         break;
       case "suspend":
         out.add(target(i.resume));
+        break;
+      case "dropTaken":
+        out.add(target(i.target));
         break;
       case "endFinally":
         out.add(target(i.next));

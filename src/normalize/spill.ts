@@ -44,6 +44,11 @@ export class Spiller {
   constructor(
     private readonly names: NameAuthority,
     private readonly isStableName: IsStableName,
+    /**
+     * In an async generator, `yield*` stays one suspension: the engine performs it (emit/
+     * asyncGeneratorShell.ts). In a generator it becomes a loop around the inner iterator (delegate.ts).
+     */
+    readonly nativeDelegation = false,
   ) {}
 
   isTemp(name: string): boolean {
@@ -147,12 +152,12 @@ export class Spiller {
   private suspension(e: SuspensionExpression): Spilled {
     const r: { pre: ts.Statement[]; expr: ts.Expression | undefined } = e.expression ? this.spill(e.expression) : { pre: [], expr: undefined };
     const pre = r.pre;
-    if (ts.isYieldExpression(e) && e.asteriskToken) {
+    if (ts.isYieldExpression(e) && e.asteriskToken && !this.nativeDelegation) {
       const d = this.delegation(r.expr!);
       pre.push(...d.statements);
       return { pre, expr: this.tempFor(d.value, "delegated", pre) };
     }
-    const value = this.tempFor(withOperand(e, r.expr), ts.isAwaitExpression(e) ? "awaited" : "sent", pre);
+    const value = this.tempFor(withOperand(e, r.expr), ts.isAwaitExpression(e) ? "awaited" : e.asteriskToken ? "delegated" : "sent", pre);
     return { pre, expr: value };
   }
 

@@ -73,7 +73,8 @@ export class StatementNormalizer {
     if (ts.isExpressionStatement(s)) return this.expressionStatement(s);
     if (ts.isVariableStatement(s)) return this.variableStatement(s);
     if (ts.isReturnStatement(s)) {
-      const r = this.spiller.spill(s.expression!);
+      if (!s.expression) return [s]; // an async generator's `return;`: a suspension of its own
+      const r = this.spiller.spill(s.expression);
       return [...r.pre, f.updateReturnStatement(s, r.expr)];
     }
     if (ts.isThrowStatement(s)) {
@@ -135,7 +136,7 @@ export class StatementNormalizer {
    */
   private suspension(e: SuspensionExpression, use: (value: ts.Expression) => ts.Statement): ts.Statement[] {
     const r: { pre: ts.Statement[]; expr: ts.Expression | undefined } = e.expression ? this.spiller.spill(e.expression) : { pre: [], expr: undefined };
-    if (ts.isYieldExpression(e) && e.asteriskToken) {
+    if (ts.isYieldExpression(e) && e.asteriskToken && !this.spiller.nativeDelegation) {
       const d = this.spiller.delegation(r.expr!);
       return [...r.pre, ...d.statements, use(d.value)];
     }

@@ -8,6 +8,22 @@ export type { Future } from "./future.js";
 export { NATIVE_AWAIT, awaitable } from "./await.js";
 export { StateMachine, DONE, POISONED, keepShape, type Layout, type Awaitee } from "./machine.js";
 export { promise } from "./promise.js";
+export {
+  AsyncGeneratorMachine,
+  AWAIT,
+  YIELD,
+  YIELD_STAR,
+  RETURN_VALUE,
+  RETURN_VOID,
+  DROP_RETURN,
+  FINISHED,
+  TakenReturn,
+  returnTaken,
+  outermostTaken,
+  droppedLevel,
+  unexpectedSignal,
+  type Signal,
+} from "./asyncGenerator.js";
 export { Coroutine, NEXT, THROW, RETURN, delegate, delegateStep, type Resumption, type Delegation } from "./coroutine.js";
 export {
   iterate,

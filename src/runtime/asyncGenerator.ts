@@ -1,0 +1,134 @@
+/**
+ * The base class of a lowered async generator, and the words it speaks with the function around it.
+ *
+ * The async generator function itself stays a native `async function*`. Its body is a small loop
+ * (emit/asyncGeneratorShell.ts) that runs the machine and, each time the machine stops, performs
+ * what the machine asks for with the engine's own syntax:
+ *
+ *   [source]   async function* numbers(n) { for (let i = 0; i < n; i++) yield await load(i); }
+ *   [lowered]  async function* numbers(n) {
+ *                const $machine = new numbers$AsyncGenerator(n);
+ *                ... for (;;) switch ($machine.resume($how, $sent)) {
+ *                      case $rt.AWAIT: $sent = await $machine.$out; ...
+ *                      case $rt.YIELD: $sent = yield $machine.$out; ...
+ *              }
+ *
+ * So the request queue, the promises handed to the consumer, the ticks of every `await`, of the
+ * `await` inside `yield` and `return`, and all of `yield*` are the engine's own, and the function
+ * and its generator objects are the engine's (name, length, prototype chain, `[object
+ * AsyncGenerator]`, "already running"). The machine is the body: its states, its liveness, its
+ * try table.
+ *
+ * How the machine is resumed is a generator's (coroutine.ts): NEXT with the value of the `await`
+ * or `yield` it stopped at, THROW with the exception to raise there, or RETURN with a `TakenReturn`
+ * when the engine has taken a `return`: the machine then runs the `finally` blocks around the point
+ * it stopped at, which may stop again (to await, to yield, or to return something else).
+ */
+import { DONE, POISONED, type Layout } from "./machine.js";
+import type { Resumption } from "./coroutine.js";
+
+/** What the machine asks the function around it to do next: `await $out`. */
+export const AWAIT = 0;
+/** `yield $out` (which awaits `$out` first, natively). */
+export const YIELD = 1;
+/** `yield* $out`. */
+export const YIELD_STAR = 2;
+/** `return $out` (which awaits `$out`, natively), running the machine's `finally` blocks after it. */
+export const RETURN_VALUE = 3;
+/** `return;`: the same without a value, and without the await. */
+export const RETURN_VOID = 4;
+/**
+ * A `break` or `continue` left `finally` blocks that were running for returns the engine had taken:
+ * the engine must drop them too. `$out` is the level of the oldest one (see TakenReturn).
+ */
+export const DROP_RETURN = 5;
+/** The body is over: it fell off its end, or a `return` the engine had taken went through. */
+export const FINISHED = 6;
+export type Signal = typeof AWAIT | typeof YIELD | typeof YIELD_STAR | typeof RETURN_VALUE | typeof RETURN_VOID | typeof DROP_RETURN | typeof FINISHED;
+
+/**
+ * A `return` the engine has taken (from a `return(v)` request at a `yield`, or from a `return` the
+ * machine asked for): what a machine resumed with RETURN holds as the value of its pending return.
+ * The engine holds the real value (already awaited) in the `try` of the function around at `level`,
+ * and returns it when the machine reports FINISHED; the machine only needs to know which one it is.
+ */
+export class TakenReturn {
+  constructor(readonly level: number) {
+    Object.freeze(this);
+  }
+}
+
+const taken: TakenReturn[] = [];
+
+/** The taken return held at `level` of the function around (2 for one taken in its main loop). */
+export function returnTaken(level: number): TakenReturn {
+  return (taken[level] ??= new TakenReturn(level));
+}
+
+/**
+ * A return on its way out of `finally` blocks that were running for earlier taken returns: it
+ * replaces them, natively too once it leaves them, so it stands for the oldest (the lowest level).
+ */
+export function outermostTaken(value: unknown, ...completions: Array<{ type: string; value?: unknown } | undefined>): unknown {
+  let out = value;
+  for (const c of completions) {
+    if (c === undefined || c.type !== "return" || !(c.value instanceof TakenReturn)) continue;
+    if (!(out instanceof TakenReturn) || c.value.level < out.level) out = c.value;
+  }
+  return out;
+}
+
+/**
+ * A jump leaves `finally` blocks: the level of the oldest taken return they were running for (the
+ * function around drops every taken return from that level up), or 0 when there is none.
+ */
+export function droppedLevel(...completions: Array<{ type: string; value?: unknown } | undefined>): number {
+  const out = outermostTaken(undefined, ...completions);
+  return out instanceof TakenReturn ? out.level : 0;
+}
+
+export abstract class AsyncGeneratorMachine {
+  /** The state to run on the next resume: 0 = start, DONE, POISONED, or a resume point. */
+  abstract $state: number;
+  /** The operand of the AWAIT, YIELD, YIELD_STAR or RETURN_VALUE the machine stopped for. */
+  abstract $out: unknown;
+
+  /** Runs from the current state to the next thing the function around must do. */
+  abstract resume(how: Resumption, sent: unknown): Signal;
+
+  /**
+   * A jump leaves finally blocks with these completion records: are any of them returns the engine
+   * has taken? Then `$out` is the level the engine drops them from (DROP_RETURN).
+   */
+  $dropsTaken(...completions: Array<{ type: string; value?: unknown } | undefined>): boolean {
+    const level = droppedLevel(...completions);
+    if (level === 0) return false;
+    this.$out = level;
+    return true;
+  }
+
+  /** The body is over. */
+  $done(_value?: unknown): typeof FINISHED {
+    this.$state = DONE;
+    this.$out = undefined;
+    return FINISHED;
+  }
+
+  /** An exception no try block of the body catches: the machine is poisoned; the error goes on. */
+  $poison(error: unknown): unknown {
+    if (this.$state >= 0) this.$state = POISONED;
+    this.$out = undefined;
+    return error;
+  }
+
+  /** Throws the error for a resume after DONE or POISONED (the function around never does it). */
+  $pollAfterEnd(): never {
+    const name = (this.constructor as { $layout?: Layout }).$layout?.name ?? this.constructor.name;
+    throw new Error(this.$state === POISONED ? `\`${name}\` was resumed after it threw (the machine is poisoned)` : `\`${name}\` was resumed after it completed`);
+  }
+}
+
+/** The function around asked for something its depth of `finally` handling cannot do (a compiler bug). */
+export function unexpectedSignal(signal: Signal): never {
+  throw new Error(`internal: an async generator machine asked for signal ${signal} where only an await can happen`);
+}
