@@ -8,11 +8,14 @@
  *                $level1: for (;;) {
  *                  const $signal = $machine.resume($how, $sent);
  *                  if ($signal === $rt.FINISHED) return;
+ *                  if ($signal === $rt.AWAIT) {
+ *                    try { $sent = await $machine.$out; $how = $rt.NEXT; } catch ($error) { $how = $rt.THROW; $sent = $error; }
+ *                    continue $level1;
+ *                  }
  *                  let $taken = true;
  *                  try {
  *                    $how = $rt.NEXT;
  *                    switch ($signal) {
- *                      case $rt.AWAIT: $sent = await $machine.$out; break;
  *                      case $rt.YIELD: $sent = yield $machine.$out; break;
  *                      case $rt.YIELD_STAR: $sent = yield* $machine.$out; break;
  *                      case $rt.RETURN_VALUE: return $machine.$out;
@@ -104,18 +107,20 @@ export function asyncGeneratorShell(input: ShellInput): ts.Statement[] {
       drops.push(f.createContinueStatement(names.level(k - 1)));
       body.push(f.createIfStatement(is("DROP_RETURN"), block(drops)));
     }
-    const caught = f.createCatchClause(names.error, block([...(k < input.levels ? [stmt(assign(id(names.taken), f.createFalse()))] : []), ...resumeWith("THROW", id(names.error))]));
+    // An await cannot take a return: performed on its own, without the try/finally below.
+    const awaited = f.createTryStatement(
+      block([stmt(assign(id(names.sent), f.createAwaitExpression(out()))), stmt(assign(id(names.how), rt("NEXT")))]),
+      f.createCatchClause(names.error, block(resumeWith("THROW", id(names.error)))),
+      undefined,
+    );
+    body.push(f.createIfStatement(is("AWAIT"), block([awaited, f.createContinueStatement(names.level(k))])));
     if (k === input.levels) {
       // The deepest level: the body's finally blocks that run here only await.
-      body.push(
-        f.createIfStatement(f.createStrictInequality(id(names.signal), rt("AWAIT")), stmt(f.createCallExpression(rt("unexpectedSignal"), undefined, [id(names.signal)]))),
-        f.createTryStatement(block([stmt(assign(id(names.sent), f.createAwaitExpression(out()))), stmt(assign(id(names.how), rt("NEXT")))]), caught, undefined),
-      );
+      body.push(stmt(f.createCallExpression(rt("unexpectedSignal"), undefined, [id(names.signal)])));
     } else {
       const perform = f.createSwitchStatement(
         id(names.signal),
         f.createCaseBlock([
-          f.createCaseClause(rt("AWAIT"), [stmt(assign(id(names.sent), f.createAwaitExpression(out()))), f.createBreakStatement()]),
           f.createCaseClause(rt("YIELD"), [stmt(assign(id(names.sent), f.createYieldExpression(undefined, out()))), f.createBreakStatement()]),
           f.createCaseClause(rt("YIELD_STAR"), [stmt(assign(id(names.sent), f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), out()))), f.createBreakStatement()]),
           f.createCaseClause(rt("RETURN_VALUE"), [f.createReturnStatement(out())]),
@@ -128,7 +133,7 @@ export function asyncGeneratorShell(input: ShellInput): ts.Statement[] {
         f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(names.taken, undefined, undefined, f.createTrue())], ts.NodeFlags.Let)),
         f.createTryStatement(
           block([stmt(assign(id(names.how), rt("NEXT"))), perform, stmt(assign(id(names.taken), f.createFalse()))]),
-          caught,
+          f.createCatchClause(names.error, block([stmt(assign(id(names.taken), f.createFalse())), ...resumeWith("THROW", id(names.error))])),
           block([f.createIfStatement(id(names.taken), finishing)]),
         ),
       );

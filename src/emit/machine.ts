@@ -160,6 +160,10 @@ class MachineEmitter {
     }
     members.push(this.constructorDecl());
     const poll = this.pollMethod();
+    if (m.kind === "asyncGenerator" && this.usesCaught) {
+      const at = members.findIndex((x) => ts.isPropertyDeclaration(x) && ts.isIdentifier(x.name) && x.name.text === MACHINE.out);
+      members.splice(at + 1, 0, f.createPropertyDeclaration(undefined, MACHINE.caughtCopy, undefined, anyType(), id("undefined")));
+    }
     let sloppyPoll: ts.Statement | undefined;
     if (m.sloppy) {
       const pollType = f.createFunctionTypeNode(undefined, poll.parameters, poll.type!);
@@ -233,7 +237,7 @@ class MachineEmitter {
     const loop: ts.Statement = f.createForStatement(undefined, undefined, undefined, block([tryStmt]));
     const decls: ts.Statement[] = [];
     const localNames = m.layout.locals.map((b) => (this.homeOf(b) as { name: string }).name);
-    if (this.usesCaught) localNames.push(this.m.pollNames.caught);
+    if (this.usesCaught && m.kind !== "asyncGenerator") localNames.push(this.m.pollNames.caught);
     if (localNames.length) {
       decls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(localNames.map((n) => f.createVariableDeclaration(n, undefined, anyType())), ts.NodeFlags.Let)));
     }
@@ -266,22 +270,38 @@ class MachineEmitter {
     );
   }
 
+  /**
+   * The exception on its way to a catch state: a local of poll, or in an async generator a field,
+   * since the machine may stop on the way (to drop a taken return) and be resumed at the catch.
+   */
+  private caught(): ts.Expression {
+    return this.m.kind === "asyncGenerator" ? thisField(MACHINE.caughtCopy) : id(this.m.pollNames.caught);
+  }
+
   /** The catch block of poll: where an exception thrown in each state goes. */
   private tryTable(): ts.Statement[] {
     const groups = new Map<string, { states: number[]; statements: ts.Statement[] }>();
     for (const s of this.m.body.states) {
       const h = s.handlers[0];
       if (!h) continue;
-      const key = `${h.kind}:${h.target}`;
+      // An async generator's exception that leaves finally blocks on its way to a handler of the
+      // machine: they may run for returns the engine has taken, which it must drop too.
+      const left = this.m.kind === "asyncGenerator" ? (s.info.leftByThrow ?? []) : [];
+      const key = `${h.kind}:${h.target}:${left.join(",")}`;
       let g = groups.get(key);
       if (!g) {
         const target = this.stateOf(h.target);
         const statements: ts.Statement[] =
           h.kind === "catch"
-            ? [stmt(assign(id(this.m.pollNames.caught), id(this.m.pollNames.error)))]
+            ? [stmt(assign(this.caught(), id(this.m.pollNames.error)))]
             : [stmt(assign(thisField(this.m.tries[h.tryId]!.completionField!), completionLiteral("throw", id(this.m.pollNames.error))))];
         if (h.kind === "catch") this.usesCaught = true;
-        statements.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(target))), f.createContinueStatement());
+        statements.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(target))));
+        if (left.length) {
+          const drops = f.createCallExpression(thisField(MACHINE.dropsTaken), undefined, left.map((t) => thisField(this.m.tries[t]!.completionField!)));
+          statements.push(f.createIfStatement(drops, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "DROP_RETURN"))));
+        }
+        statements.push(f.createContinueStatement());
         ts.addSyntheticLeadingComment(statements[0]!, ts.SyntaxKind.SingleLineCommentTrivia, ` thrown in a try → ${this.m.body.states[target]!.info.what} (state ${target})`, true);
         g = { states: [], statements };
         groups.set(key, g);
@@ -428,8 +448,8 @@ class MachineEmitter {
       case "catchBind": {
         if (!i.name) return [];
         this.usesCaught = true;
-        if (ts.isIdentifier(i.name)) return [stmt(assign(this.expression(i.name), id(this.m.pollNames.caught)))];
-        return this.statement(stmt(assign(bindingToAssignmentPattern(i.name), id(this.m.pollNames.caught))));
+        if (ts.isIdentifier(i.name)) return [stmt(assign(this.expression(i.name), this.caught()))];
+        return this.statement(stmt(assign(bindingToAssignmentPattern(i.name), this.caught())));
       }
       case "inline":
         return i.instrs.flatMap((x) => this.instr(x, true, undefined, false));

@@ -102,6 +102,7 @@ export class Builder {
 
   private mark(label: Label): void {
     this.labels[label]!.handlers = this.handlers();
+    if (this.asyncGenerator) this.labels[label]!.leftByThrow = this.finallyPartsBeforeHandler();
     this.emit({ op: "label", label });
   }
 
@@ -114,6 +115,18 @@ export class Builder {
       else if (r.part !== "finally" && r.finallyLabel !== undefined) out.push({ kind: "finally", tryId: r.id, target: r.finallyLabel });
     }
     return out;
+  }
+
+  /** The finally blocks (their tries) an exception thrown here leaves before it reaches a handler, if it reaches one. */
+  private finallyPartsBeforeHandler(): number[] {
+    const out: number[] = [];
+    for (let i = this.regions.length - 1; i >= 0; i--) {
+      const r = this.regions[i]!;
+      if (r.kind !== "try") continue;
+      if (r.part === "finally") out.push(r.id);
+      else if ((r.part === "try" && r.catchLabel !== undefined) || r.finallyLabel !== undefined) return out;
+    }
+    return [];
   }
 
   private lineOf(node: ts.Node): number {

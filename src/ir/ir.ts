@@ -47,6 +47,8 @@ export interface LabelInfo {
   resume: boolean;
   /** Region stack when the label was placed: decides where exceptions go. */
   handlers: Handler[];
+  /** Tries whose finally block an exception thrown here leaves before its handler (async generators: runtime DROP_RETURN). */
+  leftByThrow?: number[];
 }
 
 /** Where an exception thrown in a state goes (innermost first). */

@@ -103,6 +103,8 @@ export abstract class AsyncGeneratorMachine {
   $dropsTaken(...completions: Array<{ type: string; value?: unknown } | undefined>): boolean {
     const level = droppedLevel(...completions);
     if (level === 0) return false;
+    // Dropped for good: the records say so, should the machine look at them again.
+    for (const c of completions) if (c !== undefined && c.value instanceof TakenReturn) c.value = undefined;
     this.$out = level;
     return true;
   }
