@@ -72,7 +72,7 @@ function shiftLines(mappings: string, atLine: number, count: number): string {
  * typed as the module, and a namespace of the same name (types only, erased) gives the machines the
  * `$rt.Context`-style types they name.
  */
-const RUNTIME_TYPES: Record<string, string> = { Awaitee: "", Context: "", Poll: "<T>", SuperAccess: "" };
+const RUNTIME_TYPES: Record<string, string> = { Awaitee: "", Context: "", Poll: "<T>", SuperAccess: "", Resumption: "", Signal: "" };
 
 function scriptTypedLink(code: string): string {
   const used = Object.keys(RUNTIME_TYPES).filter((t) => new RegExp(`\\$rt\\.${t}\\b`).test(code));

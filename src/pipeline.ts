@@ -207,6 +207,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   }
 
   const resultType = promiseResultType(fn.type);
+  const typeParameters = typeParametersInScope(original);
   const { classDecl, sloppyPoll, stateRows } = emitMachineClass({
     sloppy,
     envFromWrapper: paramsInWrapper && fnEnv !== undefined,
@@ -227,6 +228,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     params: paramsInWrapper ? paramBindings.slice(0, selfName ? 1 : 0) : paramBindings,
     resultType,
     extras: extras.map(({ field, type }) => ({ field, type })),
+    typeParameters,
   });
 
   // The wrapper keeps the function's name, parameters (for `length`) and types.
@@ -240,7 +242,8 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   const passedValues = generatorLike ? boundParameterNames.map((n) => id(n)) : simple ? parameters.map((p) => p.name as ts.Identifier) : [argsValue];
   const ctorArgs = [...extras.map((x) => x.value), ...(selfName ? [id(selfName.text)] : []), ...(paramsInWrapper ? [] : passedValues)];
   const classRef = ctx.ownerClass ? f.createPropertyAccessExpression(id(ctx.ownerClass), f.createPrivateIdentifier(`#${className}`)) : id(className);
-  const machineObject = f.createNewExpression(classRef, undefined, ctorArgs);
+  const typeArguments = typeParameters.length ? typeParameters.map((p) => f.createTypeReferenceNode(p.name.text)) : undefined;
+  const machineObject = f.createNewExpression(classRef, typeArguments, ctorArgs);
   // An async function returns the promise of its machine; a generator delegates to its machine.
   const call = kind === "async" ? runtimeCall("promise", [machineObject]) : f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), machineObject);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
@@ -283,7 +286,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     const generatorBody =
       kind === "generator"
         ? wrapperBody
-        : block([...prologue, ...asyncGeneratorShell({ machine: machineObject, levels: shellLevels(normalized), taken: new Set([...boundParameterNames, ...identifiersIn(machineObject)]) })]);
+        : block([...prologue, ...asyncGeneratorShell({ machine: machineObject, levels: shellLevels(normalized), taken: new Set([...boundParameterNames, ...identifiersIn(machineObject)]), typedReturn: fn.type !== undefined })]);
     let generator: AsyncFunctionNode;
     if (ts.isFunctionDeclaration(fn)) generator = f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, generatorBody);
     else if (ts.isFunctionExpression(fn)) generator = f.updateFunctionExpression(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, generatorBody);
@@ -463,6 +466,29 @@ export function shortText(node: ts.Node, sf: ts.SourceFile): string {
   }
   text = text.replace(/\s+/g, " ").replace(/\*\//g, "* /");
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * The type parameters the function's text uses, of the function itself and of the functions and
+ * (for instance members) classes around it: the machine class declares them, and the wrapper
+ * passes them (`new f$Future<T>(xs)`).
+ */
+function typeParametersInScope(fn: AsyncFunctionNode): ts.TypeParameterDeclaration[] {
+  const used = identifiersIn(fn as ts.Node);
+  const out: ts.TypeParameterDeclaration[] = [];
+  const seen = new Set<string>();
+  let instance = true;
+  for (let n: ts.Node | undefined = fn as ts.Node; n; n = n.parent) {
+    const own = ts.isFunctionLike(n) || (ts.isClassLike(n) && instance) ? (n as { typeParameters?: ts.NodeArray<ts.TypeParameterDeclaration> }).typeParameters : undefined;
+    for (const p of own ?? []) {
+      if (seen.has(p.name.text) || !used.has(p.name.text)) continue;
+      seen.add(p.name.text);
+      out.push(p);
+    }
+    const isStatic = (ts.isMethodDeclaration(n) || ts.isPropertyDeclaration(n)) && !!n.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    if (isStatic || ts.isClassStaticBlockDeclaration(n)) instance = false;
+  }
+  return out;
 }
 
 /** Does the node create a function or class (a closure over the scope it is evaluated in)? */

@@ -64,6 +64,26 @@ export class Store {
   }
 }
 `,
+  "generators.ts": `export function* pairs<T>(xs: T[]): Generator<[T, T], void, unknown> {
+  for (let i = 0; i + 1 < xs.length; i += 2) yield [xs[i]!, xs[i + 1]!];
+}
+export async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<string, number, undefined> {
+  let count = 0;
+  try {
+    for await (const chunk of chunks) {
+      for (const line of chunk.split("\\n")) {
+        count++;
+        yield line;
+      }
+    }
+    if (count === 0) return 0;
+  } finally {
+    await Promise.resolve();
+  }
+  yield* pairs(["a", "b"]).next().value ?? [];
+  return count;
+}
+`,
 };
 
 it("lowered modules type-check under strict", () => {
@@ -96,6 +116,18 @@ class Child extends Base {
   }
 }
 new Child().twice("x").then((v) => console.log(v));
+`,
+  "async-generator-script.ts": `async function* countdown(from: number): AsyncGenerator<number, string> {
+  try {
+    for (let i = from; i > 0; i--) yield await Promise.resolve(i);
+  } finally {
+    console.log("closed");
+  }
+  return "liftoff";
+}
+(async () => {
+  for await (const n of countdown(3)) console.log(n);
+})();
 `,
 };
 

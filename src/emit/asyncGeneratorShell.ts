@@ -51,6 +51,8 @@ export interface ShellInput {
   levels: number;
   /** Names the shell must not take (the function's parameters). */
   taken: ReadonlySet<string>;
+  /** The function declares its return type: a bare `return;` may not match it (TypeScript output). */
+  typedReturn: boolean;
 }
 
 /** Levels the shell needs for a (normalized) body: see the header. */
@@ -90,13 +92,22 @@ export function asyncGeneratorShell(input: ShellInput): ts.Statement[] {
   const anyType = f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
   const out = (): ts.Expression => f.createPropertyAccessExpression(id(names.machine), MACHINE.out);
   const is = (signal: string): ts.Expression => f.createStrictEquality(id(names.signal), rt(signal));
+  /**
+   * `return;` — no value and, unlike `return undefined`, no await: what the body's own bare `return`
+   * and its end do. Against a declared return type TypeScript wants a value; the comment says why not.
+   */
+  const bareReturn = (): ts.Statement => {
+    const r = f.createReturnStatement();
+    if (input.typedReturn) ts.addSyntheticLeadingComment(r, ts.SyntaxKind.SingleLineCommentTrivia, " @ts-ignore: a bare return awaits nothing; `return undefined` would await", true);
+    return r;
+  };
   const resumeWith = (how: string, sent: ts.Expression): ts.Statement[] => [stmt(assign(id(names.how), rt(how))), stmt(assign(id(names.sent), sent))];
 
   const level = (k: number): ts.Statement => {
     const body: ts.Statement[] = [
       f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(names.signal, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(id(names.machine), MACHINE.resume), undefined, [id(names.how), id(names.sent)]))], ts.NodeFlags.Const)),
       // Level 1: the body is over. Deeper: the return the engine holds goes on.
-      f.createIfStatement(is("FINISHED"), k === 1 ? f.createReturnStatement() : f.createBreakStatement(names.level(k))),
+      f.createIfStatement(is("FINISHED"), k === 1 ? block([bareReturn()]) : f.createBreakStatement(names.level(k))),
     ];
     if (k > 1) {
       // A `break` or `continue` left the finally blocks: drop the returns from the level the machine says.
@@ -124,7 +135,7 @@ export function asyncGeneratorShell(input: ShellInput): ts.Statement[] {
           f.createCaseClause(rt("YIELD"), [stmt(assign(id(names.sent), f.createYieldExpression(undefined, out()))), f.createBreakStatement()]),
           f.createCaseClause(rt("YIELD_STAR"), [stmt(assign(id(names.sent), f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), out()))), f.createBreakStatement()]),
           f.createCaseClause(rt("RETURN_VALUE"), [f.createReturnStatement(out())]),
-          f.createDefaultClause([f.createReturnStatement()]),
+          f.createDefaultClause([bareReturn()]),
         ]),
       );
       const finishing = block([...resumeWith("RETURN", f.createCallExpression(rt("returnTaken"), undefined, [f.createNumericLiteral(k + 1)])), level(k + 1)]);

@@ -65,6 +65,8 @@ export interface MachineParts {
    * around must perform: runtime asyncGenerator.ts).
    */
   kind: "async" | "generator" | "asyncGenerator";
+  /** Type parameters in scope at the function that its types use: the class declares them too. */
+  typeParameters: readonly ts.TypeParameterDeclaration[];
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
 }
@@ -180,7 +182,7 @@ class MachineEmitter {
     const classDecl = f.createClassDeclaration(
       undefined,
       m.className,
-      undefined,
+      m.typeParameters.length ? m.typeParameters : undefined,
       [f.createHeritageClause(ts.SyntaxKind.ExtendsKeyword, [this.baseClass()])],
       members,
     );
