@@ -19,8 +19,6 @@ export const MACHINE = {
   resume: "resume",
   how: "how",
   sent: "sent",
-  /** The result a yield hands out, held while dead fields are let go. */
-  yielded: "$yielded",
   /** An async generator machine's operand for the function around (runtime asyncGenerator.ts). */
   out: "$out",
   /** An async generator machine's check, on a jump out of finally blocks, for returns to drop. */
@@ -48,7 +46,7 @@ export const MACHINE = {
   caughtCopy: "$caught",
 } as const;
 
-/** Names in the body of the `async function*` around an async generator's machine (emit/asyncGeneratorShell.ts). */
+/** Names in the body of the generator function around a generator's machine (emit/generatorShell.ts). */
 export const SHELL = {
   machine: "$machine",
   how: "$how",
@@ -72,8 +70,6 @@ export type TempRole =
   | "value"
   | "awaited" // the result of an await used inside a larger expression
   | "sent" // the value a `yield` inside a larger expression receives from next(v)
-  | "delegate" // the iterator a `yield*` forwards to
-  | "inner" // the last result of that iterator
   | "delegated" // the value of a `yield*` used inside a larger expression
   | "next" // the awaited result of an async iterator's next()
   | "closing" // what an async iterator's return() gave, to await

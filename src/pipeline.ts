@@ -15,7 +15,7 @@ import { printIR, printLayout, printNormalized, printStates } from "./ir/print.j
 import { bindFunction, type Binding, type BindingInfo } from "./analyze/bindings.js";
 import { bindingsWithDeadZone } from "./analyze/tdz.js";
 import { emitMachineClass, type PollNames } from "./emit/machine.js";
-import { asyncGeneratorShell, shellLevels } from "./emit/asyncGeneratorShell.js";
+import { generatorShell, shellLevels } from "./emit/generatorShell.js";
 import { withSuspendingReturns } from "./analyze/suspension.js";
 import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
@@ -55,7 +55,7 @@ export interface LoweredFunction {
 
 export function lowerFunction(fn: AsyncFunctionNode, original: AsyncFunctionNode, ctx: LowerContext): LoweredFunction {
   // In an async generator, `return` is a suspension (analyze/suspension.ts).
-  return withSuspendingReturns(kindOf(fn) === "asyncGenerator", () => lowerFunctionBody(fn, original, ctx));
+  return withSuspendingReturns(kindOf(fn) !== "async", () => lowerFunctionBody(fn, original, ctx));
 }
 
 function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, ctx: LowerContext): LoweredFunction {
@@ -91,7 +91,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   else body = [f.createReturnStatement(fn.body as ts.Expression)];
 
   // 2. normalize
-  const spiller = new Spiller(names, ctx.isStableName, kind === "asyncGenerator");
+  const spiller = new Spiller(names, ctx.isStableName);
   const normalizer = new StatementNormalizer(spiller, names);
   const sloppy = !ctx.ownerClass && !isStrict(original, sf);
   const paramNames = new Set(boundParameterNames);
@@ -137,14 +137,13 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     stateAfter: pollName(MACHINE.stateAfter),
     how: pollName(MACHINE.how),
     sent: pollName(MACHINE.sent),
-    yielded: pollName(MACHINE.yielded),
   };
 
   const deadZone = bindingsWithDeadZone(info, (name) => spiller.isTemp(name) || name.startsWith("$"));
 
   // 4. build IR, 5. split
   const describe = (n: ts.Node): string => shortText(n, sf);
-  const built = new Builder(sf, info, names, describe, deadZone, pollNames, kind === "asyncGenerator").build(normalized, position.line + 1);
+  const built = new Builder(sf, info, names, describe, deadZone, pollNames, generatorLike).build(normalized, position.line + 1);
   ctx.observe?.("ir", printIR(header, built, sf));
   const body5 = split(built);
   ctx.observe?.("states", printStates(header, body5, sf));
@@ -244,8 +243,8 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   const classRef = ctx.ownerClass ? f.createPropertyAccessExpression(id(ctx.ownerClass), f.createPrivateIdentifier(`#${className}`)) : id(className);
   const typeArguments = typeParameters.length ? typeParameters.map((p) => f.createTypeReferenceNode(p.name.text)) : undefined;
   const machineObject = f.createNewExpression(classRef, typeArguments, ctorArgs);
-  // An async function returns the promise of its machine; a generator delegates to its machine.
-  const call = kind === "async" ? runtimeCall("promise", [machineObject]) : f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), machineObject);
+  // An async function returns the promise of its machine (a generator's body is built below).
+  const call = runtimeCall("promise", [machineObject]);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
   // The body's directive prologue ("use strict") stays with the function: it decides `this` in a call.
   const prologue = ts.isBlock(fn.body!) ? fn.body.statements.filter((st, i, all) => all.slice(0, i + 1).every((x) => ts.isExpressionStatement(x) && ts.isStringLiteral(x.expression))) : [];
@@ -280,13 +279,16 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     }),
   };
   if (generatorLike) {
-    // `function* count(n) { return yield* new count$Generator(n); }`: still the engine's generator
-    // function (runtime/coroutine.ts), in the same place, with the same parameters. An async
-    // generator's body performs what its machine asks for (emit/asyncGeneratorShell.ts).
-    const generatorBody =
-      kind === "generator"
-        ? wrapperBody
-        : block([...prologue, ...asyncGeneratorShell({ machine: machineObject, levels: shellLevels(normalized), taken: new Set([...boundParameterNames, ...identifiersIn(machineObject)]), typedReturn: fn.type !== undefined })]);
+    // A generator stays the engine's own `function*` (or `async function*`), in the same place, with
+    // the same parameters; its body performs what its machine asks for (emit/generatorShell.ts).
+    const shell = generatorShell({
+      machine: machineObject,
+      async: kind === "asyncGenerator",
+      levels: shellLevels(normalized),
+      taken: new Set([...boundParameterNames, ...identifiersIn(machineObject)]),
+      typedReturn: fn.type !== undefined,
+    });
+    const generatorBody = block([...prologue, ...shell]);
     let generator: AsyncFunctionNode;
     if (ts.isFunctionDeclaration(fn)) generator = f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, generatorBody);
     else if (ts.isFunctionExpression(fn)) generator = f.updateFunctionExpression(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, generatorBody);
@@ -445,8 +447,8 @@ function describeFunction(node: AsyncFunctionNode): string {
 }
 
 /**
- * A generator (`function*`, `*method()`), lowered to a Coroutine; an async generator, lowered to a
- * machine its native `async function*` runs; otherwise an async function.
+ * A generator (`function*`, `*method()`) or async generator, lowered to a Coroutine its own native
+ * generator function runs; otherwise an async function, lowered to a Future.
  */
 function kindOf(node: AsyncFunctionNode): "async" | "generator" | "asyncGenerator" {
   if (ts.isArrowFunction(node) || node.asteriskToken === undefined) return "async";

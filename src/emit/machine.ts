@@ -60,9 +60,9 @@ export interface MachineParts {
    */
   pollNames: PollNames;
   /**
-   * An async function's machine (a Future with `poll(cx)`), a generator's (a Coroutine with
-   * `resume(how, sent)`), or an async generator's (`resume(how, sent)` answering what the function
-   * around must perform: runtime asyncGenerator.ts).
+   * An async function's machine (a Future with `poll(cx)`), or a generator's or async generator's
+   * (a Coroutine with `resume(how, sent)`, answering what the function around must perform: runtime
+   * coroutine.ts).
    */
   kind: "async" | "generator" | "asyncGenerator";
   /** Type parameters in scope at the function that its types use: the class declares them too. */
@@ -78,10 +78,9 @@ export interface PollNames {
   caught: string;
   /** The state a jump chose, kept while a finally runs in the state it belongs to. */
   stateAfter: string;
-  /** A generator's `resume(how, sent)` parameters, and the result a yield hands out. */
+  /** A generator's `resume(how, sent)` parameters. */
   how: string;
   sent: string;
-  yielded: string;
 }
 
 const anyType = (): ts.TypeNode => f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
@@ -150,7 +149,7 @@ class MachineEmitter {
       f.createPropertyDeclaration(undefined, MACHINE.state, undefined, undefined, f.createNumericLiteral(0)),
     );
     if (m.kind === "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()));
-    if (m.kind === "asyncGenerator") members.push(f.createPropertyDeclaration(undefined, MACHINE.out, undefined, anyType(), id("undefined")));
+    if (m.kind !== "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.out, undefined, anyType(), id("undefined")));
     for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
     for (const b of m.layout.fields) {
       const h = this.homeOf(b) as { name: string };
@@ -162,7 +161,7 @@ class MachineEmitter {
     }
     members.push(this.constructorDecl());
     const poll = this.pollMethod();
-    if (m.kind === "asyncGenerator" && this.usesCaught) {
+    if (m.kind !== "async" && this.usesCaught) {
       const at = members.findIndex((x) => ts.isPropertyDeclaration(x) && ts.isIdentifier(x.name) && x.name.text === MACHINE.out);
       members.splice(at + 1, 0, f.createPropertyDeclaration(undefined, MACHINE.caughtCopy, undefined, anyType(), id("undefined")));
     }
@@ -194,8 +193,7 @@ class MachineEmitter {
     const m = this.m;
     const base = (name: string, types: ts.TypeNode[] | undefined) => f.createExpressionWithTypeArguments(f.createPropertyAccessExpression(id(MACHINE.runtime), name), types);
     if (m.kind === "async") return base("StateMachine", [m.resultType ?? anyType()]);
-    if (m.kind === "generator") return base("Coroutine", [anyType(), anyType(), anyType()]);
-    return base("AsyncGeneratorMachine", undefined);
+    return base("Coroutine", undefined);
   }
 
   private constructorDecl(): ts.ConstructorDeclaration {
@@ -239,7 +237,7 @@ class MachineEmitter {
     const loop: ts.Statement = f.createForStatement(undefined, undefined, undefined, block([tryStmt]));
     const decls: ts.Statement[] = [];
     const localNames = m.layout.locals.map((b) => (this.homeOf(b) as { name: string }).name);
-    if (this.usesCaught && m.kind !== "asyncGenerator") localNames.push(this.m.pollNames.caught);
+    if (this.usesCaught && m.kind === "async") localNames.push(this.m.pollNames.caught);
     if (localNames.length) {
       decls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(localNames.map((n) => f.createVariableDeclaration(n, undefined, anyType())), ts.NodeFlags.Let)));
     }
@@ -256,7 +254,7 @@ class MachineEmitter {
           f.createParameterDeclaration(undefined, undefined, this.m.pollNames.how, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Resumption"))),
           f.createParameterDeclaration(undefined, undefined, this.m.pollNames.sent, undefined, anyType()),
         ],
-        m.kind === "generator" ? f.createTypeReferenceNode("IteratorResult", [anyType(), anyType()]) : f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Signal")),
+        f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Signal")),
         block(body),
       );
     }
@@ -277,7 +275,7 @@ class MachineEmitter {
    * since the machine may stop on the way (to drop a taken return) and be resumed at the catch.
    */
   private caught(): ts.Expression {
-    return this.m.kind === "asyncGenerator" ? thisField(MACHINE.caughtCopy) : id(this.m.pollNames.caught);
+    return this.m.kind !== "async" ? thisField(MACHINE.caughtCopy) : id(this.m.pollNames.caught);
   }
 
   /** The catch block of poll: where an exception thrown in each state goes. */
@@ -288,7 +286,7 @@ class MachineEmitter {
       if (!h) continue;
       // An async generator's exception that leaves finally blocks on its way to a handler of the
       // machine: they may run for returns the engine has taken, which it must drop too.
-      const left = this.m.kind === "asyncGenerator" ? (s.info.leftByThrow ?? []) : [];
+      const left = this.m.kind !== "async" ? (s.info.leftByThrow ?? []) : [];
       const key = `${h.kind}:${h.target}:${left.join(",")}`;
       let g = groups.get(key);
       if (!g) {
@@ -361,19 +359,13 @@ class MachineEmitter {
         // Dead from here on: let go of the value (`undefined!` keeps the field's declared type).
         const clears = (s ? this.m.layout.clearAtSuspend[s.id]! : []).map((b) => stmt(assign(this.storage(b, false), f.createNonNullExpression(id("undefined")))));
         const setState = stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(resume)));
-        if (this.m.kind === "asyncGenerator") {
+        if (this.m.kind !== "async") {
           // Hand the operand to the function around, which performs the suspension natively.
-          const signal = { await: "AWAIT", yield: "YIELD", yieldStar: "YIELD_STAR", yieldRaw: "YIELD", return: i.operand ? "RETURN_VALUE" : "RETURN_VOID" }[i.kind];
+          const signal = { await: "AWAIT", yield: "YIELD", yieldStar: "YIELD_STAR", return: i.operand ? "RETURN_VALUE" : "RETURN_VOID" }[i.kind];
           const out = i.operand ? [stmt(assign(thisField(MACHINE.out), this.expression(i.operand)))] : i.kind === "return" ? [] : [stmt(assign(thisField(MACHINE.out), id("undefined")))];
           return [...out, ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), signal))];
         }
-        if (i.kind === "await") return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("awaitable", [this.expression(i.operand!)]))), ...clears, setState];
-        // A yield returns its result from resume; the value is taken before any field is let go.
-        const operand = i.operand ? this.expression(i.operand) : id("undefined");
-        const result = i.kind === "yieldRaw" ? operand : f.createObjectLiteralExpression([f.createPropertyAssignment("value", operand), f.createPropertyAssignment("done", f.createFalse())]);
-        if (clears.length === 0) return [setState, f.createReturnStatement(result)];
-        const yielded = this.m.pollNames.yielded;
-        return [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(yielded, undefined, undefined, result)], ts.NodeFlags.Const)), ...clears, setState, f.createReturnStatement(id(yielded))];
+        return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("awaitable", [this.expression(i.operand!)]))), ...clears, setState];
       }
       case "resume": {
         if (i.kind === "yield") {

@@ -13,7 +13,6 @@
 import ts from "typescript";
 import type { Binding, BindingInfo, Scope } from "../analyze/bindings.js";
 import { containsSuspension, isFunctionBoundary, isSuspensionExpression, type SuspensionExpression } from "../analyze/suspension.js";
-import { delegationLoops, delegationSteps } from "../normalize/delegate.js";
 import type { NameAuthority } from "../names.js";
 import { f, skipOuter } from "../normalize/factory.js";
 import { plainContext } from "./visit.js";
@@ -72,10 +71,10 @@ export class Builder {
     /** A generator's `resume(how, sent)` parameters, as the resume states read them. */
     private readonly resumeNames: { how: string; sent: string } = { how: "how", sent: "sent" },
     /**
-     * An async generator's body: the function around performs every suspension (runtime
-     * asyncGenerator.ts), `return` included, and the machine is resumed like a generator's.
+     * A generator's or async generator's body: the function around performs every suspension
+     * (runtime coroutine.ts), `return` included, and resumes the machine with the outcome.
      */
-    private readonly asyncGenerator = false,
+    private readonly coroutine = false,
   ) {}
 
   build(body: readonly ts.Statement[], startLine: number): BuiltBody {
@@ -102,7 +101,7 @@ export class Builder {
 
   private mark(label: Label): void {
     this.labels[label]!.handlers = this.handlers();
-    if (this.asyncGenerator) this.labels[label]!.leftByThrow = this.finallyPartsBeforeHandler();
+    if (this.coroutine) this.labels[label]!.leftByThrow = this.finallyPartsBeforeHandler();
     this.emit({ op: "label", label });
   }
 
@@ -157,7 +156,7 @@ export class Builder {
       const d = s.declarationList.declarations[0]!;
       return this.suspension(skipOuter(d.initializer!) as SuspensionExpression, d.name as ts.Identifier);
     }
-    if (ts.isReturnStatement(s) && this.asyncGenerator) return this.returnStatement(s);
+    if (ts.isReturnStatement(s) && this.coroutine) return this.returnStatement(s);
     if (ts.isBlock(s)) return this.block(s, labels);
     if (ts.isIfStatement(s)) return this.ifStatement(s, labels);
     if (ts.isWhileStatement(s)) return this.whileStatement(s, labels);
@@ -168,12 +167,10 @@ export class Builder {
     throw new Error(`internal: unexpected ${ts.SyntaxKind[s.kind]} with a suspension after normalization`);
   }
 
-  /** The places a machine suspends: `[x =] await OPERAND`, `[x =] yield OPERAND`, a `yield*` step. */
+  /** The places a machine suspends: `[x =] await OPERAND`, `[x =] yield OPERAND`, `[x =] yield* OPERAND`. */
   private suspension(e: SuspensionExpression, target: ts.Identifier | undefined): void {
-    if (this.asyncGenerator && (ts.isAwaitExpression(e) || e.asteriskToken)) return this.performed(e, target);
+    if (this.coroutine && (ts.isAwaitExpression(e) || e.asteriskToken)) return this.performed(e, target);
     if (ts.isAwaitExpression(e)) return this.await(e, target);
-    const source = delegationSteps.get(e);
-    if (source) return this.delegationStep(e, target!, source);
     return this.yield(e, target);
   }
 
@@ -204,7 +201,7 @@ export class Builder {
   }
 
   /**
-   * An async generator's `await` and `yield*` (and `yield`, as a generator's): the function around
+   * A generator's `yield*` and an async generator's `await` (and `yield`, below): the function around
    * performs them with the engine's own syntax, and resumes the machine with the outcome.
    */
   private performed(e: SuspensionExpression, target: ts.Identifier | undefined): void {
@@ -225,9 +222,9 @@ export class Builder {
   }
 
   /**
-   * An async generator's `return [v]`: the function around returns (awaiting v, natively); when the
-   * engine has taken the return, the machine runs the finally blocks on its way out. If the await of
-   * v throws, the `return` throws.
+   * A generator's `return [v]`: the function around returns (an async generator's awaits v,
+   * natively); when the engine has taken the return, the machine runs the finally blocks on its way
+   * out. If the await of v throws, the `return` throws.
    */
   private returnStatement(s: ts.ReturnStatement): void {
     const resume = this.newLabel(`after return${s.expression ? ` \`${this.describe(s.expression)}\`` : ""}: leave through the finally blocks`, this.line, true);
@@ -235,16 +232,6 @@ export class Builder {
     this.mark(resume);
     this.emit({ op: "resume", kind: "yield" });
     this.emitAll(this.routeReturn(this.regions.length, f.createIdentifier(this.resumeNames.sent)));
-  }
-
-  /** `$inner = yield* $delegate` (normalize/delegate.ts): hand on the inner result; resumed, step the delegate. */
-  private delegationStep(e: ts.YieldExpression, inner: ts.Identifier, source: ts.Expression): void {
-    const index = ++this.yieldCount;
-    const resume = this.newLabel(`resume after yield* #${index} \`${this.describe(source)}\``, this.line, true);
-    this.emit({ op: "suspend", kind: "yieldRaw", operand: inner, resume, index });
-    this.mark(resume);
-    const step = f.createCallExpression(runtimeMember("delegateStep"), undefined, [e.expression!, f.createIdentifier(this.resumeNames.how), f.createIdentifier(this.resumeNames.sent)]);
-    this.emit({ op: "stmt", node: f.createExpressionStatement(f.createAssignment(inner, step)) });
   }
 
   private withBreakLabel(labels: string[], body: () => void): void {
@@ -289,9 +276,8 @@ export class Builder {
   }
 
   private whileStatement(s: ts.WhileStatement, labels: string[]): void {
-    const delegated = delegationLoops.get(s);
-    const head = this.newLabel(delegated ? `yield* \`${this.describe(delegated)}\`: until the inner iterator is done` : `loop head: while (${this.describe(s.expression)})`);
-    const exit = this.newLabel(delegated ? `after yield* \`${this.describe(delegated)}\`` : "after while");
+    const head = this.newLabel(`loop head: while (${this.describe(s.expression)})`);
+    const exit = this.newLabel("after while");
     this.mark(head);
     if (s.expression.kind !== ts.SyntaxKind.TrueKeyword) this.emit({ op: "jumpIf", cond: s.expression, whenTrue: false, target: exit });
     this.loop(labels, exit, head, () => this.statement(s.statement));
@@ -460,11 +446,11 @@ export class Builder {
   }
 
   /**
-   * A jump out of finally blocks of an async generator: any of them may be running for a return the
+   * A jump out of finally blocks of a generator: any of them may be running for a return the
    * engine has taken, which the engine must then drop too (runtime DROP_RETURN).
    */
   private dropTaken(finallyParts: number[], target: Label): Instr[] {
-    if (!this.asyncGenerator || finallyParts.length === 0) return [];
+    if (!this.coroutine || finallyParts.length === 0) return [];
     // The machine stops there and is resumed at the target: a poll starts there, as after a suspension.
     this.labels[target]!.resume = true;
     return [{ op: "dropTaken", tryIds: finallyParts, target }];
@@ -484,11 +470,11 @@ export class Builder {
   }
 
   /**
-   * A return of an async generator leaving finally blocks that may be running for returns the
+   * A generator's return leaving finally blocks that may be running for returns the
    * engine has taken: it replaces them (runtime outermostTaken).
    */
   private replacingTaken(value: ts.Expression | undefined, finallyParts: number[]): ts.Expression | undefined {
-    if (!this.asyncGenerator || finallyParts.length === 0) return value;
+    if (!this.coroutine || finallyParts.length === 0) return value;
     const fields = finallyParts.map((t) => {
       const e = f.createPropertyAccessExpression(f.createThis(), this.tries[t]!.completionField!);
       machineExpressions.add(e);

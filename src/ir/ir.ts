@@ -10,9 +10,7 @@
  *   resume await [TARGET]               const $result = this.$awaitee.poll(cx);
  *                                       if ($result === $rt.PENDING) return $result;
  *                                       this.$awaitee = null; TARGET = $result;
- *   suspend yield OPERAND → L           this.$state = N; return { value: OPERAND, done: false };
- *   suspend yieldRaw RESULT → L         this.$state = N; return RESULT;   (a yield* passing on a result)
- *   suspend await|yield|yieldStar|return OPERAND → L   (async generator)
+ *   suspend await|yield|yieldStar|return OPERAND → L   (generators)
  *                                       this.$out = OPERAND; this.$state = N; return $rt.AWAIT (YIELD, …);
  *   resume yield                        if (how === $rt.THROW) throw sent;
  *                                       (then `if (how === $rt.RETURN) «return sent»` and `x = sent`
@@ -31,11 +29,8 @@ import type { Scope } from "../analyze/bindings.js";
 
 export type Label = number;
 
-/**
- * What a machine suspends for: an `await`, a `yield`, or a `yield*` handing on an inner result; in
- * an async generator also a `yield*` and a `return` that the function around performs.
- */
-export type SuspendKind = "await" | "yield" | "yieldRaw" | "yieldStar" | "return";
+/** What a machine suspends for: an `await`, a `yield`, and in generators a `yield*` and a `return` that the function around performs. */
+export type SuspendKind = "await" | "yield" | "yieldStar" | "return";
 
 export interface LabelInfo {
   id: Label;

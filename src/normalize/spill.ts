@@ -24,7 +24,6 @@
  */
 import ts from "typescript";
 import { containsSuspension, isSuspensionExpression, withOperand, type SuspensionExpression } from "../analyze/suspension.js";
-import { delegation, type Delegation } from "./delegate.js";
 import type { NameAuthority, TempRole } from "../names.js";
 import { assign, block, declare, f, id, isNullish, not, runtimeCall, skipOuter, stmt } from "./factory.js";
 
@@ -44,11 +43,6 @@ export class Spiller {
   constructor(
     private readonly names: NameAuthority,
     private readonly isStableName: IsStableName,
-    /**
-     * In an async generator, `yield*` stays one suspension: the engine performs it (emit/
-     * asyncGeneratorShell.ts). In a generator it becomes a loop around the inner iterator (delegate.ts).
-     */
-    readonly nativeDelegation = false,
   ) {}
 
   isTemp(name: string): boolean {
@@ -147,23 +141,13 @@ export class Spiller {
 
   /**
    * `await x` inside a larger expression → `const $awaited1 = await x;` and `$awaited1`; `yield x`
-   * likewise (`$sent1`, the value next(v) sends); `yield* x` → its loop (delegate.ts) and `$delegated1`.
+   * likewise (`$sent1`, the value next(v) sends), and `yield* x` (`$delegated1`, the value it returns).
    */
   private suspension(e: SuspensionExpression): Spilled {
     const r: { pre: ts.Statement[]; expr: ts.Expression | undefined } = e.expression ? this.spill(e.expression) : { pre: [], expr: undefined };
     const pre = r.pre;
-    if (ts.isYieldExpression(e) && e.asteriskToken && !this.nativeDelegation) {
-      const d = this.delegation(r.expr!);
-      pre.push(...d.statements);
-      return { pre, expr: this.tempFor(d.value, "delegated", pre) };
-    }
     const value = this.tempFor(withOperand(e, r.expr), ts.isAwaitExpression(e) ? "awaited" : e.asteriskToken ? "delegated" : "sent", pre);
     return { pre, expr: value };
-  }
-
-  /** `yield* operand` as statements, with its temporaries known as this pass's own. */
-  delegation(operand: ts.Expression): Delegation {
-    return delegation(operand, this.names, (name) => this.temps.add(name));
   }
 
   /**

@@ -18,7 +18,6 @@
  */
 import ts from "typescript";
 import { containsSuspension, isSuspensionExpression, withOperand, type SuspensionExpression } from "../analyze/suspension.js";
-import { delegationSteps } from "./delegate.js";
 import type { NameAuthority } from "../names.js";
 import { assign, block, declare, f, id, not, runtimeCall, skipOuter, stmt } from "./factory.js";
 import { Spiller, UnsupportedAwait, describeKind } from "./spill.js";
@@ -123,7 +122,6 @@ export class StatementNormalizer {
     if (isSuspensionExpression(e)) return this.suspension(e, (value) => stmt(value));
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(skipOuter(e.left))) {
       const right = skipOuter(e.right);
-      if (ts.isYieldExpression(right) && delegationSteps.has(right)) return [s]; // already the primitive
       if (isSuspensionExpression(right)) return this.suspension(right, (value) => stmt(assign(skipOuter(e.left), value)));
     }
     const r = this.spiller.spill(s.expression);
@@ -132,14 +130,10 @@ export class StatementNormalizer {
 
   /**
    * A suspension at statement level (alone, assigned to a name, or a name's initialiser): its operand
-   * spilled, then `use(await x)` / `use(yield x)`; a `yield*` becomes its loop, then `use(value)`.
+   * spilled, then `use(await x)` / `use(yield x)` / `use(yield* x)`.
    */
   private suspension(e: SuspensionExpression, use: (value: ts.Expression) => ts.Statement): ts.Statement[] {
     const r: { pre: ts.Statement[]; expr: ts.Expression | undefined } = e.expression ? this.spiller.spill(e.expression) : { pre: [], expr: undefined };
-    if (ts.isYieldExpression(e) && e.asteriskToken && !this.spiller.nativeDelegation) {
-      const d = this.spiller.delegation(r.expr!);
-      return [...r.pre, ...d.statements, use(d.value)];
-    }
     return [...r.pre, use(withOperand(e, r.expr))];
   }
 

@@ -9,7 +9,11 @@ export { NATIVE_AWAIT, awaitable } from "./await.js";
 export { StateMachine, DONE, POISONED, keepShape, type Layout, type Awaitee } from "./machine.js";
 export { promise } from "./promise.js";
 export {
-  AsyncGeneratorMachine,
+  Coroutine,
+  NEXT,
+  THROW,
+  RETURN,
+  type Resumption,
   AWAIT,
   YIELD,
   YIELD_STAR,
@@ -23,8 +27,7 @@ export {
   droppedLevel,
   unexpectedSignal,
   type Signal,
-} from "./asyncGenerator.js";
-export { Coroutine, NEXT, THROW, RETURN, delegate, delegateStep, type Resumption, type Delegation } from "./coroutine.js";
+} from "./coroutine.js";
 export {
   iterate,
   step,

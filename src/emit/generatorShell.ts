@@ -1,5 +1,6 @@
 /**
- * Emit (async generators): the body of the `async function*` that stays around the machine.
+ * Emit (generators and async generators): the body of the `function*` or `async function*` that
+ * stays around the machine. (A generator's is the same without the await.)
  *
  *   [source]   async function* ticks(n) { for (let i = 0; i < n; i++) yield await next(i); }
  *   [lowered]  async function* ticks(n) {
@@ -30,8 +31,8 @@
  *                }
  *              }
  *
- * Every suspension is the engine's own syntax, so its ticks, the request queue and `yield*` are
- * exactly native. A `return` the engine takes — from a `return(v)` request at a `yield`, or the
+ * Every suspension is the engine's own syntax, so the generator protocol, the ticks, the request
+ * queue and `yield*` are exactly native. A `return` the engine takes — from a `return(v)` request at a `yield`, or the
  * machine's own `return` — is held by the engine in the `try` above while the `finally` resumes the
  * machine with RETURN, which runs the body's own `finally` blocks. While they run, the machine can
  * await (the next level loop does it), yield or return again (a deeper level, with its own `try`:
@@ -47,6 +48,8 @@ import { isFunctionBoundary } from "../analyze/suspension.js";
 export interface ShellInput {
   /** `new ticks$AsyncGenerator(n)`. */
   machine: ts.Expression;
+  /** An async generator's (its machine may ask for an await). */
+  async: boolean;
   /** How many level loops: 2 plus the finally blocks of the body that yield or return. */
   levels: number;
   /** Names the shell must not take (the function's parameters). */
@@ -72,7 +75,7 @@ export function shellLevels(body: readonly ts.Statement[]): number {
   return 2 + count;
 }
 
-export function asyncGeneratorShell(input: ShellInput): ts.Statement[] {
+export function generatorShell(input: ShellInput): ts.Statement[] {
   const name = (base: string): string => {
     let n = base;
     for (let i = 2; input.taken.has(n); i++) n = `${base}$${i}`;
@@ -124,9 +127,9 @@ export function asyncGeneratorShell(input: ShellInput): ts.Statement[] {
       f.createCatchClause(names.error, block(resumeWith("THROW", id(names.error)))),
       undefined,
     );
-    body.push(f.createIfStatement(is("AWAIT"), block([awaited, f.createContinueStatement(names.level(k))])));
+    if (input.async) body.push(f.createIfStatement(is("AWAIT"), block([awaited, f.createContinueStatement(names.level(k))])));
     if (k === input.levels) {
-      // The deepest level: the body's finally blocks that run here only await.
+      // The deepest level: the body's finally blocks that run here only await (or finish).
       body.push(stmt(f.createCallExpression(rt("unexpectedSignal"), undefined, [id(names.signal)])));
     } else {
       const perform = f.createSwitchStatement(
