@@ -119,10 +119,11 @@ export class StatementNormalizer {
 
   private expressionStatement(s: ts.ExpressionStatement): ts.Statement[] {
     const e = skipOuter(s.expression);
-    if (isSuspensionExpression(e)) return this.suspension(e, (value) => stmt(value));
+    // The statements made here keep `s` as their original: its source line names their states.
+    if (isSuspensionExpression(e)) return this.suspension(e, (value) => ts.setOriginalNode(stmt(value), s));
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(skipOuter(e.left))) {
       const right = skipOuter(e.right);
-      if (isSuspensionExpression(right)) return this.suspension(right, (value) => stmt(assign(skipOuter(e.left), value)));
+      if (isSuspensionExpression(right)) return this.suspension(right, (value) => ts.setOriginalNode(stmt(assign(skipOuter(e.left), value)), s));
     }
     const r = this.spiller.spill(s.expression);
     return this.spiller.isStable(r.expr) ? r.pre : [...r.pre, f.updateExpressionStatement(s, r.expr)];
