@@ -524,6 +524,23 @@ class MachineEmitter {
     return f.updateTryStatement(t, t.tryBlock, t.catchClause, finallyBlock);
   }
 
+  /**
+   * A for-of loop kept whole whose body leaves it by a jump or a return of the machine: the jump
+   * sets `$state` (a return, DONE) before the loop closes its iterator. If the iterator's `return()`
+   * throws, the exception must reach this state's handlers, as natively it is thrown where the loop is.
+   *
+   *   try { for (const x of xs) { ... } } catch ($error) { this.$state = 4; throw $error; }
+   *
+   * (fuzz/found/return-from-for-of-iterator-close-throws-skips-catch)
+   */
+  private readonly iteratorCloseKept = new WeakSet<ts.Node>();
+
+  private keepStateThroughIteratorClose(loop: ts.Statement, s: State): ts.TryStatement {
+    const error = this.m.pollNames.error;
+    const restore = block([stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(s.id))), f.createThrowStatement(id(error))]);
+    return f.createTryStatement(block([loop]), f.createCatchClause(error, restore), undefined);
+  }
+
   /** A statement of the machine: rewritten, with the environments its closures capture made constant. */
   private statement(st: ts.Statement): ts.Statement[] {
     const envs = new Set<Binding>();
@@ -565,6 +582,15 @@ class MachineEmitter {
       if (machineExpressions.has(node)) return node;
       if (ts.isTryStatement(node) && node.finallyBlock && this.currentState && (containsMarker(node.tryBlock) || (node.catchClause !== undefined && containsMarker(node.catchClause)))) {
         return this.keepStateThroughFinally(recurse(node) as ts.TryStatement, this.currentState);
+      }
+      if (this.currentState && (ts.isLabeledStatement(node) || ts.isForOfStatement(node)) && !this.iteratorCloseKept.has(node)) {
+        // The try goes around the loop's labels: it must not come between a label and its loop.
+        let loop: ts.Statement = node;
+        while (ts.isLabeledStatement(loop)) loop = loop.statement;
+        if (ts.isForOfStatement(loop) && !loop.awaitModifier && containsMarker(loop.statement)) {
+          this.iteratorCloseKept.add(loop);
+          return this.keepStateThroughIteratorClose(recurse(node) as ts.Statement, this.currentState);
+        }
       }
       const marker = jumpMarkers.get(node);
       if (marker) return block(marker.flatMap((x) => this.instr(x, true, undefined, false)));
