@@ -128,3 +128,64 @@ describe("polling step by step", () => {
     expect(() => m.poll(cx)).toThrow("`async function g` was polled after it threw (the machine is poisoned)");
   });
 });
+
+describe("generators and async generators: resume(how, sent) says what the function around performs", () => {
+  type Coroutine = Record<string, unknown> & { resume(how: number, sent?: unknown): number; $state: number; $out: unknown };
+  function load(source: string, className: string) {
+    const { code } = lower(source, { fileName: "steps.ts", target: "js", runtime: "inline" });
+    return new Function(`${code}\nreturn { Machine: ${className}, $rt };`)() as {
+      Machine: new (...args: unknown[]) => Coroutine;
+      $rt: Record<string, number> & { returnTaken(level: number): unknown; DONE: number };
+    };
+  }
+  const source = `async function* g(a: number) {\n  const x = a * 2;\n  const s = yield x;\n  const t = await s;\n  try {\n    return t + x;\n  } finally {\n    console.log("finally");\n  }\n}\n`;
+
+  it("fields are the locals live across a yield, an await or a return", () => {
+    expect(fieldsOf(source, "g")).toEqual(["a", "x"]);
+    const m = machines(source)[0]!;
+    expect(m.kind).toBe("async generator");
+    expect(m.states.map((s) => s.label)).toEqual([
+      "start",
+      "resume after yield #1 `x`",
+      "resume after await #1 `s`",
+      "try",
+      "after return `t + x`: leave through the finally blocks",
+      "finally",
+      "after try",
+    ]);
+  });
+
+  it("each stop hands the operand over in $out; a taken return runs the finally blocks, then FINISHED", () => {
+    const { Machine, $rt } = load(source, "g$AsyncGenerator");
+    const m = new Machine(5);
+    expect(m.resume($rt.NEXT!)).toBe($rt.YIELD);
+    expect({ out: m.$out, a: m.a, x: m.x }).toEqual({ out: 10, a: undefined, x: 10 });
+    expect(m.resume($rt.NEXT!, "sent")).toBe($rt.AWAIT);
+    expect(m.$out).toBe("sent");
+    expect(m.resume($rt.NEXT!, 1)).toBe($rt.RETURN_VALUE);
+    expect({ out: m.$out, x: m.x }).toEqual({ out: 11, x: undefined });
+    expect(m.resume($rt.RETURN!, $rt.returnTaken(2))).toBe($rt.FINISHED);
+    expect(m.$state).toBe($rt.DONE);
+    expect(() => m.resume($rt.NEXT!)).toThrow("`async function* g` was resumed after it completed");
+  });
+
+  it("a throw at the return (its awaited operand rejected) goes through the finally and poisons the machine", () => {
+    const { Machine, $rt } = load(source, "g$AsyncGenerator");
+    const m = new Machine(5);
+    m.resume($rt.NEXT!);
+    m.resume($rt.NEXT!, "sent");
+    expect(m.resume($rt.NEXT!, 1)).toBe($rt.RETURN_VALUE);
+    expect(() => m.resume($rt.THROW!, new Error("rejected"))).toThrow("rejected");
+    expect(() => m.resume($rt.NEXT!)).toThrow("`async function* g` was resumed after it threw (the machine is poisoned)");
+  });
+
+  it("a generator's machine: yield* is handed over whole, as the engine performs it", () => {
+    const { Machine, $rt } = load(`function* outer(xs: number[]) {\n  const r = yield* xs;\n  yield r;\n}\n`, "outer$Generator");
+    const m = new Machine([1, 2]);
+    expect(m.resume($rt.NEXT!)).toBe($rt.YIELD_STAR);
+    expect(m.$out).toEqual([1, 2]);
+    expect(m.resume($rt.NEXT!, "inner result")).toBe($rt.YIELD);
+    expect(m.$out).toBe("inner result");
+    expect(m.resume($rt.NEXT!)).toBe($rt.FINISHED);
+  });
+});
