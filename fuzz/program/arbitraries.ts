@@ -52,7 +52,7 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
   const { maxDepth = 5, maxFunctions = 4, maxBlockLength = 4 } = shape;
   const depth = { depthSize: "small", maxDepth, depthIdentifier: "program", withCrossShrink: true } as const;
 
-  const { expr, stmt } = fc.letrec<{ expr: Expr; awaitable: Expr; stmt: Stmt; block: Stmt[] }>((tie) => {
+  const { expr, awaitable, stmt } = fc.letrec<{ expr: Expr; awaitable: Expr; stmt: Stmt; block: Stmt[] }>((tie) => {
     const e = tie("expr");
     const awaited = tie("awaitable");
     const statements = tie("block");
@@ -65,7 +65,9 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("read", { pick }), weight: 4 },
     );
     const awaitExpr: fc.Arbitrary<Expr> = node("await", { e: awaited });
-    const yieldExpr: fc.Arbitrary<Expr> = node("yield", { e: optional(e) });
+    // A yield's operand is often a promise or a thenable: an async generator awaits it (a rejection
+    // throws at the yield), a sync one hands it over (a sync iterable of promises for `for await`).
+    const yieldExpr: fc.Arbitrary<Expr> = node("yield", { e: optional(awaited) });
     const target: fc.Arbitrary<Target> = fc.oneof(
       { arbitrary: node("local", { pick }), weight: 3 },
       { arbitrary: node("global", {}), weight: 1 },
@@ -144,7 +146,8 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("continue", { pick }), weight: 2 },
       { arbitrary: node("switch", { disc: e, cases: fc.array(switchCase, { minLength: 1, maxLength: 3, depthIdentifier: "program" }), defaultAt: optional(fc.nat({ max: 3 })), defaultBody: statements }), weight: 1 },
       { arbitrary: node("try", { block: statements, handler: optional(fc.record({ binds: fc.boolean(), body: statements })), finalizer: optional(statements) }), weight: 4 },
-      { arbitrary: node("return", { e: optional(e) }), weight: 1 },
+      // `return <promise>` is adopted by an async function and awaited in place by an async generator.
+      { arbitrary: node("return", { e: optional(awaited) }), weight: 1 },
       { arbitrary: node("throw", { e, wrap: fc.boolean() }), weight: 2 },
       { arbitrary: node("destructure", { pattern: fc.constantFrom("object" as const, "array" as const), defaults: fc.tuple(e, e), source: fc.tuple(optional(e), optional(e)) }), weight: 1 },
       { arbitrary: node("destructureAssign", { picks: fc.tuple(pick, pick), fallback: e, source: fc.tuple(optional(e), optional(e)) }), weight: 1 },
@@ -154,6 +157,7 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("block", { body: statements }), weight: 1 },
       { arbitrary: node("iterate", { await: fc.boolean(), decl: loopDecl, src: source, limit: fc.integer({ min: 1, max: 5 }), body: statements }), weight: 3 },
       { arbitrary: node("drive", { src: source, steps: fc.array(driveStep, { minLength: 1, maxLength: 4, depthIdentifier: "program" }) }), weight: 2 },
+      { arbitrary: node("destructureIterable", { src: source, fallback: e, rest: fc.boolean() }), weight: 1 },
     );
 
     return {
@@ -170,7 +174,7 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       form: fc.constantFrom(...forms),
       local: expr,
       body: fc.array(stmt, { minLength: 1, maxLength: maxBlockLength + 1 }),
-      result: expr,
+      result: awaitable,
     });
   const generatorForms: FnForm[] = ["declaration", "expression", "method", "staticMethod"];
   const fn: fc.Arbitrary<Fn> = fc.oneof(

@@ -171,7 +171,10 @@ export type Stmt =
    *  guard that breaks after `limit` turns. */
   | { k: "iterate"; await: boolean; decl: LoopDecl; src: Source; limit: number; body: Stmt[] }
   /** `const it = source;` then each step called on it, its result logged. */
-  | { k: "drive"; src: Source; steps: DriveStep[] };
+  | { k: "drive"; src: Source; steps: DriveStep[] }
+  /** `const [d1, d2 = default] = source;` (or `[d1, ...d2]`): reads one or two values, then closes
+   *  the iterator (a sync source only). */
+  | { k: "destructureIterable"; src: Source; fallback: Expr; rest: boolean };
 
 export type LoopDecl = "const" | "let" | "var";
 

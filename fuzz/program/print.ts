@@ -375,6 +375,14 @@ class ProgramPrinter {
         return this.iterate(stmt);
       case "drive":
         return this.drive(stmt);
+      case "destructureIterable": {
+        const src = this.sourceText(stmt.src, "sync", "destructured");
+        this.count(`stmt:destructure-iterable${stmt.rest ? "-rest" : ""}`);
+        this.count(`source:destructured ${src.what}`);
+        const [d1, d2] = [this.next("d"), this.next("d")];
+        const pattern = stmt.rest ? `[${d1}, ...${d2}]` : `[${d1}, ${d2} = ${this.expr(stmt.fallback, "destructuring default")}]`;
+        return ["{", `  const ${pattern} = ${src.text};`, `  log(t, "${this.next("s")}", ${d1}, ${d2});`, "}"];
+      }
       default: {
         const unknown: never = stmt;
         throw new Error(`unknown statement ${JSON.stringify(unknown)}`);
