@@ -51,10 +51,14 @@ export interface PrintedProgram {
  * - `case-test-parentheses`: TypeScript's parser reads `case (x): try {` as the head of an arrow
  *   function and refuses the file (fuzz/found/case-test-parenthesized-assignment-before-try.ts);
  *   a parenthesized case test gets a second pair of parentheses.
+ * - `iterator-close-throws`: a `return` out of a suspension-free `for…of` inside a `try` whose `catch`
+ *   suspends lets an exception from the iterator's `return()` skip that catch
+ *   (fuzz/found/return-from-for-of-iterator-close-throws-skips-catch.ts); the hand-written iterators
+ *   whose `return()` throws get one that does not.
  * (The first three bugs are fixed; their work-arounds stay so that old runs can be replayed.)
  */
-export type Workaround = "switch-discriminant" | "declaration-pattern-defaults" | "class-methods" | "case-test-parentheses";
-export const WORKAROUNDS: readonly Workaround[] = ["switch-discriminant", "declaration-pattern-defaults", "class-methods", "case-test-parentheses"];
+export type Workaround = "switch-discriminant" | "declaration-pattern-defaults" | "class-methods" | "case-test-parentheses" | "iterator-close-throws";
+export const WORKAROUNDS: readonly Workaround[] = ["switch-discriminant", "declaration-pattern-defaults", "class-methods", "case-test-parentheses", "iterator-close-throws"];
 
 export interface PrintOptions {
   /** Comment lines (without `//`) to put first: a fixture starts with its `// Checks:` line. */
@@ -758,7 +762,8 @@ class ProgramPrinter {
         const async = src.async && accepts === "any";
         const helper = async ? "aiter" : "iter";
         this.helpers.add(helper);
-        return { text: `${helper}("${this.next("I")}", ${src.n}, "${src.kind}")`, async, what: `${async ? "async " : ""}iterator ${src.kind}` };
+        const kind = src.kind === "returnThrows" && this.workarounds.has("iterator-close-throws") ? "full" : src.kind;
+        return { text: `${helper}("${this.next("I")}", ${src.n}, "${kind}")`, async, what: `${async ? "async " : ""}iterator ${kind}` };
       }
     }
   }
