@@ -1,4 +1,10 @@
 // Checks: a `return` out of a `for…of` loop without suspensions, inside a `try` whose `catch` suspends (here a `yield`), closes the iterator; when the iterator's `return()` throws, that exception replaces the return and the `catch` around the loop handles it. Natively the catch logs and yields (`A drain {value:0,done:false}`, `A s1 undefined`, `A s2 0`, `A drain {value:0,done:true}`); lowered, the exception escapes the generator (`A drain threw Error("I1.return")`): the catch is skipped. The same happens in an async function with an `await` in the catch (it rejects instead of returning). A `break` out of the same loop is handled correctly. Open. Found by `npm run fuzz -- --seed 303 --work-around case-test-parentheses` (program #2879, `--replay=1182752895`), 3000 programs.
+// Variants (checked by hand, same cause): the iterator may be a generator whose `finally` throws; a `break L` to a label outside the `try` escapes the same way; and when the `try` has a `finally` that suspends instead of a catch, that `finally` is skipped altogether:
+//   function* inner() { try { yield 1; } finally { throw new Error("close"); } }
+//   function* a() { try { for (const x of inner()) return "R"; } catch (e) { yield "caught"; } }      // native yields "caught"; lowered throws
+//   function* b() { try { for (const x of inner()) return "R"; } finally { yield "finally"; } }       // native yields "finally", then throws; lowered throws at once
+//   function* d() { L: try { for (const x of inner()) break L; } catch (e) { yield "caught"; } }     // native yields "caught"; lowered throws
+//   A plain `break` out of the loop (staying inside the try) is handled correctly.
 function show(v, depth = 0) {
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "number") return Object.is(v, -0) ? "-0" : String(v);

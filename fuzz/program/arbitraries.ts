@@ -97,7 +97,7 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("iterator", { async: fc.boolean(), kind: fc.constantFrom<IteratorKind>("full", "noReturn", "noThrow", "throwResumes", "returnThrows"), n: fc.integer({ min: 0, max: 3 }) }), weight: 2 },
       { arbitrary: node("array", { items: fc.array(awaited, { maxLength: 3, depthIdentifier: "program" }) }), weight: 2 },
       { arbitrary: node("call", { pick, arg: e, async: fc.boolean() }), weight: 6 },
-      { arbitrary: node("closure", { async: fc.boolean(), body: statements, result: e, arg: e }), weight: 2 },
+      { arbitrary: node("closure", { async: fc.boolean(), body: statements, result: e, arg: e }), weight: 3 },
     );
     const driveStep: fc.Arbitrary<DriveStep> = fc.record({ op: driveOp, e, mode: fc.constantFrom("await" as const, "fire" as const, "caught" as const) });
 
@@ -120,7 +120,7 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("optional", { obj: fc.oneof(receiver(e, awaited), leaf), access: fc.constantFrom<OptionalAccess>("property", "element", "call"), key: e, args }), weight: 2 },
       // In an async function a yield prints as an await, a yield* as its source collected.
       { arbitrary: yieldExpr, weight: 6 },
-      { arbitrary: node("yieldStar", { src: source }), weight: 2 },
+      { arbitrary: node("yieldStar", { src: source }), weight: 3 },
     );
 
     const limit = fc.integer({ min: 0, max: 3 });
