@@ -54,7 +54,7 @@ export function describeCoverage(coverage: Coverage): string {
   return [`COVERAGE over ${coverage.programs} programs (form: times printed, share of programs that printed it)`, ...lines].join("\n");
 }
 
-const GROUPS = ["fn:", "flow:", "stmt:", "expr:", "await in ", "assign:", "optional:", "thenable:", "combinator:"];
+const GROUPS = ["fn:", "flow:", "stmt:", "expr:", "await in ", "yield in ", "yield* ", "source:", "drive:", "assign:", "optional:", "thenable:", "combinator:"];
 
 function groupOrder(form: string): number {
   const index = GROUPS.findIndex((prefix) => form.startsWith(prefix));

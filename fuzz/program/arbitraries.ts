@@ -16,15 +16,20 @@ import type {
   AssignOp,
   BinaryOp,
   CombinatorOp,
+  DriveOp,
+  DriveStep,
   Expr,
   Fn,
   FnForm,
   Flow,
+  FlowStep,
+  IteratorKind,
   LogicalOp,
   LoopDecl,
   ObjectProp,
   OptionalAccess,
   Program,
+  Source,
   Stmt,
   SwitchCase,
   Target,
@@ -41,12 +46,13 @@ export interface ProgramShape {
   maxBlockLength?: number;
 }
 
-/** Random, terminating, deterministic programs of async functions and the flows that run them. */
+/** Random, terminating, deterministic programs of async functions, generators and async generators,
+ *  and the flows that run them. */
 export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program> {
   const { maxDepth = 5, maxFunctions = 4, maxBlockLength = 4 } = shape;
   const depth = { depthSize: "small", maxDepth, depthIdentifier: "program", withCrossShrink: true } as const;
 
-  const { expr, stmt } = fc.letrec<{ expr: Expr; awaitable: Expr; stmt: Stmt; block: Stmt[] }>((tie) => {
+  const { expr, awaitable, stmt } = fc.letrec<{ expr: Expr; awaitable: Expr; stmt: Stmt; block: Stmt[] }>((tie) => {
     const e = tie("expr");
     const awaited = tie("awaitable");
     const statements = tie("block");
@@ -59,6 +65,9 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("read", { pick }), weight: 4 },
     );
     const awaitExpr: fc.Arbitrary<Expr> = node("await", { e: awaited });
+    // A yield's operand is often a promise or a thenable: an async generator awaits it (a rejection
+    // throws at the yield), a sync one hands it over (a sync iterable of promises for `for await`).
+    const yieldExpr: fc.Arbitrary<Expr> = node("yield", { e: optional(awaited) });
     const target: fc.Arbitrary<Target> = fc.oneof(
       { arbitrary: node("local", { pick }), weight: 3 },
       { arbitrary: node("global", {}), weight: 1 },
@@ -79,8 +88,18 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("asyncArrow", { body: statements, result: e, arg: e }), weight: 2 },
       { arbitrary: node("combinator", { op: fc.constantFrom<CombinatorOp>("all", "race", "allSettled", "any"), items: fc.array(e, { minLength: 1, maxLength: 3, depthIdentifier: "program" }) }), weight: 1 },
       { arbitrary: e, weight: 2 },
-      // TODO(issue 3): driving a generator or an async generator (`.next()` results, `for await`).
     );
+
+    // What a `yield*`, a `for…of`/`for await` or a driving statement iterates (print.ts resolves
+    // it against the consumer); at the depth bound, a hand-written iterator (it has no subtrees).
+    const source: fc.Arbitrary<Source> = fc.oneof(
+      depth,
+      { arbitrary: node("iterator", { async: fc.boolean(), kind: fc.constantFrom<IteratorKind>("full", "noReturn", "noThrow", "throwResumes", "returnThrows"), n: fc.integer({ min: 0, max: 3 }) }), weight: 2 },
+      { arbitrary: node("array", { items: fc.array(awaited, { maxLength: 3, depthIdentifier: "program" }) }), weight: 2 },
+      { arbitrary: node("call", { pick, arg: e, async: fc.boolean() }), weight: 6 },
+      { arbitrary: node("closure", { async: fc.boolean(), body: statements, result: e, arg: e }), weight: 3 },
+    );
+    const driveStep: fc.Arbitrary<DriveStep> = fc.record({ op: driveOp, e, mode: fc.constantFrom("await" as const, "fire" as const, "caught" as const) });
 
     const exprArb: fc.Arbitrary<Expr> = fc.oneof(
       depth,
@@ -99,7 +118,9 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("call", { args }), weight: 3 },
       { arbitrary: node("method", { recv: receiver(e, awaited), args }), weight: 2 },
       { arbitrary: node("optional", { obj: fc.oneof(receiver(e, awaited), leaf), access: fc.constantFrom<OptionalAccess>("property", "element", "call"), key: e, args }), weight: 2 },
-      // TODO(issue 3): `yield` and `yield*` (inside generator bodies only) go here.
+      // In an async function a yield prints as an await, a yield* as its source collected.
+      { arbitrary: yieldExpr, weight: 6 },
+      { arbitrary: node("yieldStar", { src: source }), weight: 3 },
     );
 
     const limit = fc.integer({ min: 0, max: 3 });
@@ -113,7 +134,7 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
     const stmtArb: fc.Arbitrary<Stmt> = fc.oneof(
       depth,
       { arbitrary: node("log", { e }), weight: 6 },
-      { arbitrary: node("expression", { e: fc.oneof(awaitExpr, node("assign", { target, op: fc.constantFrom<AssignOp>("=", "+=", "-=", "||=", "&&=", "??="), e })) }), weight: 3 },
+      { arbitrary: node("expression", { e: fc.oneof(awaitExpr, yieldExpr, node("assign", { target, op: fc.constantFrom<AssignOp>("=", "+=", "-=", "||=", "&&=", "??="), e })) }), weight: 3 },
       { arbitrary: node("if", { c: e, then: statements, else: optional(statements) }), weight: 2 },
       { arbitrary: node("while", { limit, c: optional(e), body: statements }), weight: 1 },
       { arbitrary: node("doWhile", { limit, c: optional(e), body: statements }), weight: 1 },
@@ -125,7 +146,8 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("continue", { pick }), weight: 2 },
       { arbitrary: node("switch", { disc: e, cases: fc.array(switchCase, { minLength: 1, maxLength: 3, depthIdentifier: "program" }), defaultAt: optional(fc.nat({ max: 3 })), defaultBody: statements }), weight: 1 },
       { arbitrary: node("try", { block: statements, handler: optional(fc.record({ binds: fc.boolean(), body: statements })), finalizer: optional(statements) }), weight: 4 },
-      { arbitrary: node("return", { e: optional(e) }), weight: 1 },
+      // `return <promise>` is adopted by an async function and awaited in place by an async generator.
+      { arbitrary: node("return", { e: optional(awaited) }), weight: 1 },
       { arbitrary: node("throw", { e, wrap: fc.boolean() }), weight: 2 },
       { arbitrary: node("destructure", { pattern: fc.constantFrom("object" as const, "array" as const), defaults: fc.tuple(e, e), source: fc.tuple(optional(e), optional(e)) }), weight: 1 },
       { arbitrary: node("destructureAssign", { picks: fc.tuple(pick, pick), fallback: e, source: fc.tuple(optional(e), optional(e)) }), weight: 1 },
@@ -133,7 +155,9 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("runCaptures", {}), weight: 1 },
       { arbitrary: node("spawn", { call: awaited }), weight: 1 },
       { arbitrary: node("block", { body: statements }), weight: 1 },
-      // TODO(issue 3): `for await (const x of <async iterable>)` goes here.
+      { arbitrary: node("iterate", { await: fc.boolean(), decl: loopDecl, src: source, limit: fc.integer({ min: 1, max: 5 }), body: statements }), weight: 3 },
+      { arbitrary: node("drive", { src: source, steps: fc.array(driveStep, { minLength: 1, maxLength: 4, depthIdentifier: "program" }) }), weight: 2 },
+      { arbitrary: node("destructureIterable", { src: source, fallback: e, rest: fc.boolean() }), weight: 1 },
     );
 
     return {
@@ -144,18 +168,26 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
     };
   });
 
-  // TODO(issue 3): generator and async generator functions become further `kind`s here.
-  const fn: fc.Arbitrary<Fn> = fc.record({
-    kind: fc.constant("async" as const),
-    form: fc.constantFrom<FnForm>("declaration", "expression", "arrow", "method", "staticMethod"),
-    local: expr,
-    body: fc.array(stmt, { minLength: 1, maxLength: maxBlockLength + 1 }),
-    result: expr,
-  });
+  const fnOf = (kind: Fn["kind"], forms: FnForm[]): fc.Arbitrary<Fn> =>
+    fc.record({
+      kind: fc.constant(kind),
+      form: fc.constantFrom(...forms),
+      local: expr,
+      body: fc.array(stmt, { minLength: 1, maxLength: maxBlockLength + 1 }),
+      result: awaitable,
+    });
+  const generatorForms: FnForm[] = ["declaration", "expression", "method", "staticMethod"];
+  const fn: fc.Arbitrary<Fn> = fc.oneof(
+    { arbitrary: fnOf("async", ["declaration", "expression", "arrow", "method", "staticMethod"]), weight: 4 },
+    { arbitrary: fnOf("generator", generatorForms), weight: 3 },
+    { arbitrary: fnOf("asyncGenerator", generatorForms), weight: 3 },
+  );
+  const flowStep: fc.Arbitrary<FlowStep> = fc.record({ op: driveOp, v: fc.integer({ min: 0, max: 3 }), wait: fc.boolean() });
   const flow: fc.Arbitrary<Flow> = fc.record({
     pick: fc.nat({ max: 7 }),
     arg: fc.integer({ min: 0, max: 3 }),
     handled: fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 }),
+    steps: fc.array(flowStep, { maxLength: 4 }),
   });
   return fc.record({
     fns: fc.array(fn, { minLength: 1, maxLength: maxFunctions }),
@@ -163,6 +195,13 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
     tickerTicks: fc.integer({ min: 0, max: 5 }),
   });
 }
+
+/** Mostly `next`: a generator driven by throw() and return() alone ends too soon to show much. */
+const driveOp: fc.Arbitrary<DriveOp> = fc.oneof(
+  { arbitrary: fc.constant("next" as const), weight: 3 },
+  { arbitrary: fc.constant("throw" as const), weight: 1 },
+  { arbitrary: fc.constant("return" as const), weight: 1 },
+);
 
 /** Something with a method `m`: a box, a box that must be awaited first, or anything at all. */
 function receiver(e: fc.Arbitrary<Expr>, awaited: fc.Arbitrary<Expr>): fc.Arbitrary<Expr> {

@@ -25,13 +25,12 @@ export interface Program {
  * A function the program defines; `fns[i]` may call only `fns[j]` with j > i, so calls nest at most
  * `fns.length` deep and never recurse.
  *
- * TODO(issue 3): sync generators and `for await` are lowered now, async generators not yet. Add their
- * kinds here (`"generator" | "asyncGenerator"`), `yield`/`yield*` to `Expr`, `for await` to `Stmt`,
- * and a generator-driving call to the awaitables; arbitraries.ts and print.ts each have a TODO at
- * the spot where the new arbitraries and printers go.
+ * Its kind decides what an `await` or `yield` in its body prints as: in an async function a `yield`
+ * node prints as `await`, in a sync generator an `await` node prints as `yield` (see print.ts), so
+ * any subtree prints validly in any function.
  */
 export interface Fn {
-  kind: "async";
+  kind: FnKind;
   form: FnForm;
   /** The initial value of the local `b` (the local `a` starts as the parameter `n`). */
   local: Expr;
@@ -39,15 +38,59 @@ export interface Fn {
   result: Expr;
 }
 
-/** How the function is written; each is called in the way that fits (`f1(…)`, `o1.f1(…)`, …). */
+export type FnKind = "async" | "generator" | "asyncGenerator";
+
+/** How the function is written; each is called in the way that fits (`f1(…)`, `o1.f1(…)`, …).
+ *  Generators have no arrow form (an `arrow` generator prints as an expression). */
 export type FnForm = "declaration" | "expression" | "arrow" | "method" | "staticMethod";
 
 /** `fns[pick]` called at the top level; `handled: false` leaves its rejection unhandled, which ends
- *  the process (exit code 1) as soon as Node notices. */
+ *  the process (exit code 1) as soon as Node notices. A generator is driven by the prelude's `drive`
+ *  (an async generator by `driveAsync`): `steps` first, then `next()` until done (at most 12 times). */
 export interface Flow {
   pick: number;
   arg: number;
   handled: boolean;
+  steps: FlowStep[];
+}
+
+/** `it[op](v)` (`it.throw(mine(v))`); for an async generator `wait: false` sends the request without
+ *  waiting for the previous ones to settle (its request queue). */
+export interface FlowStep {
+  op: DriveOp;
+  v: number;
+  wait: boolean;
+}
+
+export type DriveOp = "next" | "throw" | "return";
+
+/**
+ * An iterable or an iterator, resolved while printing against what the consumer accepts (a sync
+ * consumer — `for…of`, `yield*` in a sync generator — turns an async choice into its sync twin):
+ * - `call`: a later function of generator kind (`async` prefers an async generator), or `[arg]` when
+ *   there is none;
+ * - `closure`: `(function* (p1) { … })(arg)` or `(async function* …)(arg)`, a generator of its own;
+ * - `array`: `[items]` (items are often promises: a sync iterable of promises for `for await`);
+ * - `iterator`: the prelude's hand-written `iter`/`aiter`, which logs every `next`/`return`/`throw`.
+ */
+export type Source =
+  | { k: "call"; pick: number; arg: Expr; async: boolean }
+  | { k: "closure"; async: boolean; body: Stmt[]; result: Expr; arg: Expr }
+  | { k: "array"; items: Expr[] }
+  | { k: "iterator"; async: boolean; kind: IteratorKind; n: number };
+
+/** `full`: next, return and throw (rethrows); `noReturn`/`noThrow`: that method missing;
+ *  `throwResumes`: throw() yields the next value; `returnThrows`: return() throws. */
+export type IteratorKind = "full" | "noReturn" | "noThrow" | "throwResumes" | "returnThrows";
+
+/** One call on a driven iterator: `it.next(e)`, `it.throw(mine(e))`, `it.return(e)`. `await`: the
+ *  result is logged (awaited, for an async iterator, where the function can await); `fire`: an async
+ *  iterator's promise is only given callbacks that log, so several requests queue up; `caught`: as
+ *  `await`, inside a try/catch that logs the error. */
+export interface DriveStep {
+  op: DriveOp;
+  e: Expr;
+  mode: "await" | "fire" | "caught";
 }
 
 export type Expr =
@@ -64,6 +107,9 @@ export type Expr =
   | { k: "callAsync"; pick: number; arg: Expr }
   | { k: "asyncArrow"; body: Stmt[]; result: Expr; arg: Expr }
   | { k: "combinator"; op: CombinatorOp; items: Expr[] }
+  // generators: `(yield e)`, `(yield* source)` (in an async function: `(await e)`, the source collected)
+  | { k: "yield"; e: Expr | null }
+  | { k: "yieldStar"; src: Source }
   // operators and literals
   | { k: "observe"; e: Expr }
   | { k: "binary"; op: BinaryOp; l: Expr; r: Expr }
@@ -120,7 +166,15 @@ export type Stmt =
   | { k: "capture"; async: boolean; picks: number[] }
   | { k: "runCaptures" }
   | { k: "spawn"; call: Expr }
-  | { k: "block"; body: Stmt[] };
+  | { k: "block"; body: Stmt[] }
+  /** `for (const x of source)` or `for await (…)` (a plain `for…of` in a sync generator), with a
+   *  guard that breaks after `limit` turns. */
+  | { k: "iterate"; await: boolean; decl: LoopDecl; src: Source; limit: number; body: Stmt[] }
+  /** `const it = source;` then each step called on it, its result logged. */
+  | { k: "drive"; src: Source; steps: DriveStep[] }
+  /** `const [d1, d2 = default] = source;` (or `[d1, ...d2]`): reads one or two values, then closes
+   *  the iterator (a sync source only). */
+  | { k: "destructureIterable"; src: Source; fallback: Expr; rest: boolean };
 
 export type LoopDecl = "const" | "let" | "var";
 

@@ -7,9 +7,12 @@
  *   lowered source text differs by design; errors the program makes itself (`mine`) keep their message;
  * - `fuel` bounds the number of calls of the program's functions (they check `spent()` first when
  *   they call each other), so output stays small even when every call makes more calls;
+ * - `drive`/`driveAsync` run a generator at the top level: the flow's steps, then `next()` until done
+ *   (at most 12 times), every result and error logged; `collect` gathers an async iterable;
+ * - `iter`/`aiter` are hand-written (async) iterators that log every call made on them;
  * - nothing reads a clock, a timer or a random number.
  */
-export type Helper = "fuel" | "g" | "spent" | "show" | "log" | "obs" | "pick" | "mine" | "box" | "thenable" | "ticker";
+export type Helper = "fuel" | "g" | "spent" | "show" | "log" | "obs" | "pick" | "mine" | "box" | "thenable" | "ticker" | "collect" | "iter" | "aiter" | "drive" | "driveAsync";
 
 const HELPERS: Record<Helper, { needs: Helper[]; code: string }> = {
   fuel: { needs: [], code: `let fuel = 40;
@@ -78,6 +81,81 @@ const HELPERS: Record<Helper, { needs: Helper[]; code: string }> = {
   for (let i = 0; i < ticks; i++) {
     log(t, "tick", i);
     await null;
+  }
+}
+` },
+  collect: { needs: [], code: `async function collect(it) {
+  const items = [];
+  for await (const x of it) items.push(x);
+  return items;
+}
+` },
+  iter: { needs: ["log", "mine"], code: `function iter(label, n, kind) {
+  let i = 0;
+  const it = {
+    [Symbol.iterator]() { log(label, "get iterator"); return this; },
+    next(v) {
+      log(label, "next", v);
+      return i < n ? { value: label + "." + i++, done: false } : { value: label + ".end", done: true };
+    },
+  };
+  if (kind !== "noReturn") it.return = (v) => {
+    log(label, "return", v);
+    if (kind === "returnThrows") throw mine(label + ".return");
+    return { value: v, done: true };
+  };
+  if (kind !== "noThrow") it.throw = (e) => {
+    log(label, "throw", e);
+    if (kind === "throwResumes" && i < n) return { value: label + "." + i++, done: false };
+    throw e;
+  };
+  return it;
+}
+` },
+  aiter: { needs: ["iter", "log"], code: `function aiter(label, n, kind) {
+  const it = iter(label, n, kind);
+  const method = (m) => m && ((v) => {
+    try { return Promise.resolve(m(v)); } catch (e) { return Promise.reject(e); }
+  });
+  return {
+    [Symbol.asyncIterator]() { log(label, "get async iterator"); return this; },
+    next: method(it.next), return: method(it.return), throw: method(it.throw),
+  };
+}
+` },
+  drive: { needs: ["log", "mine"], code: `function drive(t, it, steps) {
+  for (const [op, v] of steps) {
+    try { log(t, op, it[op](op === "throw" ? mine(v) : v)); } catch (e) { log(t, op + " threw", e); }
+  }
+  for (let i = 0; i < 12; i++) {
+    try {
+      const r = it.next();
+      log(t, "drain", r);
+      if (r.done) return;
+    } catch (e) {
+      log(t, "drain threw", e);
+      return;
+    }
+  }
+}
+` },
+  driveAsync: { needs: ["log", "mine"], code: `async function driveAsync(t, it, steps) {
+  const queued = [];
+  for (const [op, v, wait] of steps) {
+    const p = it[op](op === "throw" ? mine(v) : v).then((r) => log(t, op, r), (e) => log(t, op + " rejected", e));
+    if (wait) await p;
+    else queued.push(p);
+  }
+  await Promise.all(queued);
+  for (let i = 0; i < 12; i++) {
+    try {
+      const r = await it.next();
+      log(t, "drain", r);
+      if (r.done) return;
+    } catch (e) {
+      log(t, "drain rejected", e);
+      return;
+    }
   }
 }
 ` },

@@ -15,10 +15,17 @@
  *   };
  *
  * Coverage counts what was printed, not what was generated: a `break` with no loop around it prints
- * nothing and counts nothing. Names of the counted forms: `stmt:…`, `expr:…`, `await in …` (the
- * position an `await` stands in), `fn:…`, `thenable:…`, `flow:…`.
+ * nothing and counts nothing. Names of the counted forms: `stmt:…`, `expr:…`, `await in …` and
+ * `yield in …` (the position an `await` or a `yield` stands in), `yield* in …`, `source:…` (what a
+ * `yield*`, a loop or a driving statement iterates), `drive:…`, `fn:…`, `thenable:…`, `flow:…`.
+ *
+ * Generators: a node prints validly in any function. `await` in a sync generator prints as `yield`,
+ * `yield` in an async function (or an async arrow) as `await`, `yield* source` in an async function
+ * as the source collected (`[...source]` or `await collect(source)`), `for await` in a sync
+ * generator as `for…of`; a consumer that can take only sync iterables gets the sync twin of an
+ * async source.
  */
-import type { Expr, Fn, FnForm, Program, Stmt, Target } from "./ast.js";
+import type { Expr, Fn, FnForm, FnKind, Program, Source, Stmt, Target } from "./ast.js";
 import { preludeFor, type Helper } from "./prelude.js";
 
 export interface PrintedProgram {
@@ -44,10 +51,14 @@ export interface PrintedProgram {
  * - `case-test-parentheses`: TypeScript's parser reads `case (x): try {` as the head of an arrow
  *   function and refuses the file (fuzz/found/case-test-parenthesized-assignment-before-try.ts);
  *   a parenthesized case test gets a second pair of parentheses.
+ * - `iterator-close-throws`: a `return` out of a suspension-free `for…of` inside a `try` whose `catch`
+ *   suspends lets an exception from the iterator's `return()` skip that catch
+ *   (fuzz/found/return-from-for-of-iterator-close-throws-skips-catch.ts); the hand-written iterators
+ *   whose `return()` throws get one that does not.
  * (The first three bugs are fixed; their work-arounds stay so that old runs can be replayed.)
  */
-export type Workaround = "switch-discriminant" | "declaration-pattern-defaults" | "class-methods" | "case-test-parentheses";
-export const WORKAROUNDS: readonly Workaround[] = ["switch-discriminant", "declaration-pattern-defaults", "class-methods", "case-test-parentheses"];
+export type Workaround = "switch-discriminant" | "declaration-pattern-defaults" | "class-methods" | "case-test-parentheses" | "iterator-close-throws";
+export const WORKAROUNDS: readonly Workaround[] = ["switch-discriminant", "declaration-pattern-defaults", "class-methods", "case-test-parentheses", "iterator-close-throws"];
 
 export interface PrintOptions {
   /** Comment lines (without `//`) to put first: a fixture starts with its `// Checks:` line. */
@@ -69,6 +80,16 @@ interface Frame {
   label: string;
   /** Whether a jump named the label, so that it must be printed. */
   labelUsed: boolean;
+  /** A loop over an iterator, which leaving early closes (its `return()`). */
+  iterates?: "for-of" | "for-await";
+}
+
+/** A resolved `Source`: its text and whether it is an async iterable. */
+interface PrintedSource {
+  text: string;
+  async: boolean;
+  /** What it is, for the coverage counts. */
+  what: string;
 }
 
 class ProgramPrinter {
@@ -89,6 +110,10 @@ class ProgramPrinter {
   private depth = 0;
   /** The locals an assignment may write. */
   private writableLocals = ["a", "b"];
+  /** The kind of the innermost function being printed: what `await` and `yield` may print as. */
+  private ctx: FnKind = "async";
+  /** How many `finally` blocks the current position is inside (in the current function). */
+  private inFinally = 0;
 
   constructor(
     private readonly source: Program,
@@ -107,6 +132,22 @@ class ProgramPrinter {
       const tag = String.fromCharCode(65 + index); // A, B, C...
       const callee = flow.pick % fnCount;
       const call = this.callText(callee, JSON.stringify(tag), String(flow.arg));
+      const kind = this.source.fns[callee].kind;
+      if (kind === "generator") {
+        this.count("flow:generator");
+        this.countFlowSteps(flow.steps, false);
+        this.helpers.add("drive");
+        out.push(`drive("${tag}", ${call}, ${JSON.stringify(flow.steps.map((step) => [step.op, step.v]))});`);
+        return;
+      }
+      if (kind === "asyncGenerator") {
+        this.count("flow:async-generator");
+        this.countFlowSteps(flow.steps, true);
+        this.helpers.add("driveAsync");
+        const steps = JSON.stringify(flow.steps.map((step) => [step.op, step.v, step.wait]));
+        out.push(`driveAsync("${tag}", ${call}, ${steps}).then((v) => log("${tag}", "result", v), (e) => log("${tag}", "error", e));`);
+        return;
+      }
       if (flow.handled) {
         this.count("flow:handled");
         out.push(`${call}.then((v) => log("${tag}", "result", v), (e) => log("${tag}", "error", e));`);
@@ -128,15 +169,24 @@ class ProgramPrinter {
     return text.replace(/^( *)\u0000fuel check\u0000\n/gm, this.callsBetweenFunctions ? '$1if (spent()) return "spent";\n' : "");
   }
 
+  private countFlowSteps(steps: Program["flows"][number]["steps"], async: boolean): void {
+    steps.forEach((step, i) => {
+      this.count(`drive:${step.op}`);
+      if (async && i > 0 && !steps[i - 1].wait) this.count("drive:queued request");
+    });
+  }
+
   // ---- functions -------------------------------------------------------------------------------
 
   private fn(fn: Fn, index: number): string[] {
     const form = this.formOf(index);
-    this.count(`fn:${form}`);
+    this.count(`fn:${KIND_NAMES[fn.kind]} ${form}`);
     const name = `f${index}`;
     this.scope = ["t", "n", "a"];
     this.frames = [];
     this.depth = 1;
+    this.ctx = fn.kind;
+    this.inFinally = 0;
     // `b` is not initialised yet while its initialiser runs: nothing in it may write it (a write
     // before the declaration is a known gap, README "Known differences").
     this.writableLocals = ["a"];
@@ -153,17 +203,19 @@ class ProgramPrinter {
       ...statements,
       `  return ${result};`,
     ];
+    const asyncWord = fn.kind === "generator" ? "" : "async ";
+    const star = fn.kind === "async" ? "" : "*";
     switch (form) {
       case "declaration":
-        return [`async function ${name}(t, n) {`, ...body, `}`];
+        return [`${asyncWord}function${star} ${name}(t, n) {`, ...body, `}`];
       case "expression":
-        return [`const ${name} = async function (t, n) {`, ...body, `};`];
+        return [`const ${name} = ${asyncWord}function${star} (t, n) {`, ...body, `};`];
       case "arrow":
         return [`const ${name} = async (t, n) => {`, ...body, `};`];
       case "method":
-        return [`const o${index} = {`, `  async ${name}(t, n) {`, ...indent(body), `  },`, `};`];
+        return [`const o${index} = {`, `  ${asyncWord}${star}${name}(t, n) {`, ...indent(body), `  },`, `};`];
       case "staticMethod":
-        return [`class C${index} {`, `  static async ${name}(t, n) {`, ...indent(body), `  }`, `}`];
+        return [`class C${index} {`, `  static ${asyncWord}${star}${name}(t, n) {`, ...indent(body), `  }`, `}`];
       default: {
         const unknown: never = form;
         throw new Error(`unknown function form ${String(unknown)}`);
@@ -172,7 +224,8 @@ class ProgramPrinter {
   }
 
   private formOf(index: number): FnForm {
-    const form = this.source.fns[index].form;
+    const { form, kind } = this.source.fns[index];
+    if (form === "arrow" && kind !== "async") return "expression"; // there are no generator arrows
     return form === "staticMethod" && this.workarounds.has("class-methods") ? "method" : form;
   }
 
@@ -276,9 +329,11 @@ class ProgramPrinter {
         return this.tryStmt(stmt);
       case "return":
         this.count(this.finallyBetween(0) ? "stmt:return-through-finally" : "stmt:return");
+        this.countIteratorExits("return", 0);
         return [stmt.e === null ? "return;" : `return ${this.expr(stmt.e, "return")};`];
       case "throw":
         this.count(this.finallyBetween(0) ? "stmt:throw-through-finally" : "stmt:throw");
+        this.countIteratorExits("throw", 0);
         if (stmt.wrap) this.helpers.add("mine");
         return [stmt.wrap ? `throw mine(${this.expr(stmt.e, "throw")});` : `throw ${this.expr(stmt.e, "throw")};`];
       case "destructure": {
@@ -311,7 +366,7 @@ class ProgramPrinter {
       case "runCaptures":
         this.usesCaptures = true;
         this.count("stmt:run-closures");
-        return [`log(t, "${this.next("s")}", await Promise.all(cs.map((f) => f())));`];
+        return [`log(t, "${this.next("s")}", ${this.suspendText("Promise.all(cs.map((f) => f()))")});`];
       case "spawn": {
         this.count("stmt:spawn");
         const label = this.next("s");
@@ -320,22 +375,87 @@ class ProgramPrinter {
       case "block":
         this.count("stmt:block");
         return this.braced("", stmt.body).map((line, i) => (i === 0 ? "{" : line));
+      case "iterate":
+        return this.iterate(stmt);
+      case "drive":
+        return this.drive(stmt);
+      case "destructureIterable": {
+        const src = this.sourceText(stmt.src, "sync", "destructured");
+        this.count(`stmt:destructure-iterable${stmt.rest ? "-rest" : ""}`);
+        this.count(`source:destructured ${src.what}`);
+        const [d1, d2] = [this.next("d"), this.next("d")];
+        const pattern = stmt.rest ? `[${d1}, ...${d2}]` : `[${d1}, ${d2} = ${this.expr(stmt.fallback, "destructuring default")}]`;
+        return ["{", `  const ${pattern} = ${src.text};`, `  log(t, "${this.next("s")}", ${d1}, ${d2});`, "}"];
+      }
       default: {
         const unknown: never = stmt;
         throw new Error(`unknown statement ${JSON.stringify(unknown)}`);
       }
-      // TODO(issue 3): `for await (... of <async iterable>)` and `yield` statements go here.
     }
   }
 
+  /** `for (… of source)` or `for await`, with a guard that leaves it after `limit` turns. */
+  private iterate(stmt: Extract<Stmt, { k: "iterate" }>): string[] {
+    const isAwait = stmt.await && this.ctx !== "generator";
+    const src = this.sourceText(stmt.src, isAwait ? "any" : "sync", "for-await head");
+    this.count(`stmt:${isAwait ? "for-await" : "for-of"}-${stmt.decl}`);
+    this.count(`source:${isAwait ? "for await over" : "for-of over"} ${src.what}`);
+    const x = this.next("x");
+    const guard = this.next("g");
+    return this.guardedLoop(guard, (label) => {
+      this.scope.push(x);
+      const head = `${label}for ${isAwait ? "await " : ""}(${stmt.decl} ${x} of ${src.text}) {`;
+      return [head, `  if (${guard}++ === ${stmt.limit}) break;`, ...this.block(stmt.body), "}"];
+    }, isAwait ? "for-await" : "for-of");
+  }
+
+  /** `{ const it1 = source; log(t, "s2", it1.next(…)); … }`, every result and error logged. */
+  private drive(stmt: Extract<Stmt, { k: "drive" }>): string[] {
+    let src = this.sourceText(stmt.src, "any", "driven");
+    if (stmt.src.k === "array" || src.what === "array") {
+      // An array's iterator has neither throw() nor return(): drive a generator over it instead.
+      src = { text: `(function* (items) { yield* items; })(${src.text})`, async: false, what: "generator over array" };
+    }
+    this.count(`stmt:drive`);
+    this.count(`source:driven ${src.what}`);
+    const it = this.next("it");
+    const lines = ["{", `  const ${it} = ${src.text};`];
+    let previousFired = false;
+    for (const step of stmt.steps) {
+      const label = this.next("s");
+      this.count(`drive:${step.op}`);
+      const value = this.expr(step.e, "driven value");
+      if (step.op === "throw") this.helpers.add("mine");
+      const call = `${it}.${step.op}(${step.op === "throw" ? `mine(${value})` : value})`;
+      const mode = src.async && step.mode !== "fire" && this.ctx === "generator" ? "fire" : step.mode;
+      if (src.async && mode === "fire") {
+        if (previousFired) this.count("drive:queued request");
+        previousFired = true;
+        lines.push(`  ${call}.then((r) => log(t, "${label}", r), (e) => log(t, "${label} rejected", e));`);
+        continue;
+      }
+      previousFired = false;
+      const result = src.async ? `await ${call}` : call;
+      if (mode === "caught") {
+        const error = this.next("e");
+        lines.push("  try {", `    log(t, "${label}", ${result});`, `  } catch (${error}) {`, `    log(t, "${label} caught", ${error});`, "  }");
+      } else {
+        lines.push(`  log(t, "${label}", ${result});`);
+      }
+    }
+    lines.push("}");
+    return lines;
+  }
+
   /** A loop that needs a guard counter declared just before it; the block keeps the guard local. */
-  private guardedLoop(guard: string, print: (label: string) => string[]): string[] {
-    return ["{", `  let ${guard} = 0;`, ...this.loop(print).map((line) => "  " + line), "}"];
+  private guardedLoop(guard: string, print: (label: string) => string[], iterates?: Frame["iterates"]): string[] {
+    return ["{", `  let ${guard} = 0;`, ...this.loop(print, iterates).map((line) => "  " + line), "}"];
   }
 
   /** Prints a loop with its frame pushed; the label is printed only when a jump named it. */
-  private loop(print: (label: string) => string[]): string[] {
+  private loop(print: (label: string) => string[], iterates?: Frame["iterates"]): string[] {
     const frame = this.pushFrame("loop");
+    frame.iterates = iterates;
     const scopeLength = this.scope.length;
     const placeholder = "\u0000LABEL\u0000";
     const lines = print(placeholder);
@@ -365,7 +485,14 @@ class ProgramPrinter {
     if (labelled) frame.labelUsed = true;
     const through = this.finallyBetween(index + 1) ? "-through-finally" : "";
     this.count(`stmt:${kind}${labelled ? "-labeled" : ""}${through}`);
+    this.countIteratorExits(kind, kind === "break" ? index : index + 1);
     return [labelled ? `${kind} ${frame.label};` : `${kind};`];
+  }
+
+  /** Counts a jump, return or throw that leaves a `for…of`/`for await` loop among the frames from `from` on. */
+  private countIteratorExits(how: string, from: number): void {
+    const left = new Set(this.frames.slice(from).flatMap((frame) => (frame.iterates === undefined ? [] : [frame.iterates])));
+    for (const loop of left) this.count(`stmt:${how} out of ${loop}`);
   }
 
   /** Whether a `finally` block lies between the frames from `from` on and the current position. */
@@ -413,7 +540,9 @@ class ProgramPrinter {
     if (protect) this.frames.pop();
     if (stmt.finalizer !== null) {
       lines.pop();
+      this.inFinally++;
       lines.push("} finally {", ...this.block(stmt.finalizer), "}");
+      this.inFinally--;
     }
     return lines;
   }
@@ -423,7 +552,17 @@ class ProgramPrinter {
   /** An expression as text; `position` names where it stands, for the `await in …` counts. */
   private expr(e: Expr, position: string): string {
     this.count(`expr:${e.k}`);
-    if (e.k === "await") this.count(`await in ${position}`);
+    if (e.k === "await" || e.k === "yield") {
+      const word = this.ctx === "generator" || (e.k === "yield" && this.ctx === "asyncGenerator") ? "yield" : "await";
+      this.count(`${word} in ${position}`);
+      if (this.inFinally > 0) this.count(`stmt:${word} inside finally`);
+      else if (this.finallyBetween(0)) this.count(`stmt:${word} inside try with finally`);
+    }
+    if (e.k === "yieldStar") {
+      this.count(this.ctx === "async" ? `yield* (collected) in ${position}` : `yield* in ${position}`);
+      if (this.ctx !== "async" && this.inFinally > 0) this.count("stmt:yield* inside finally");
+      else if (this.ctx !== "async" && this.finallyBetween(0)) this.count("stmt:yield* inside try with finally");
+    }
     switch (e.k) {
       case "num":
         return e.v < 0 ? `(${e.v})` : String(e.v);
@@ -434,7 +573,24 @@ class ProgramPrinter {
       case "read":
         return this.read(e.pick);
       case "await":
-        return `(await ${this.expr(e.e, "await operand")})`;
+        return this.suspendText(this.expr(e.e, "await operand"));
+      case "yield": {
+        const operand = e.e === null ? null : this.expr(e.e, "yield operand");
+        if (this.ctx === "async") return `(await ${operand ?? "undefined"})`;
+        return operand === null ? "(yield)" : `(yield ${operand})`;
+      }
+      case "yieldStar": {
+        if (this.ctx === "async") {
+          const src = this.sourceText(e.src, "any", "collected");
+          this.count(`source:collected ${src.what}`);
+          if (!src.async) return `[...${src.text}]`;
+          this.helpers.add("collect");
+          return `(await collect(${src.text}))`;
+        }
+        const src = this.sourceText(e.src, this.ctx === "asyncGenerator" ? "any" : "sync", "yield*");
+        this.count(`source:yield* ${this.ctx === "asyncGenerator" && !src.async ? "(in async generator) " : ""}${src.what}`);
+        return `(yield* ${src.text})`;
+      }
       case "resolve":
         return `Promise.resolve(${this.expr(e.e, "resolved value")})`;
       case "reject":
@@ -451,7 +607,19 @@ class ProgramPrinter {
         if (later <= 0) return `Promise.resolve(${arg})`;
         const callee = this.fnIndex + 1 + (e.pick % later);
         this.callsBetweenFunctions = true;
-        return this.callText(callee, `t + "/f${callee}"`, arg);
+        const call = this.callText(callee, `t + "/f${callee}"`, arg);
+        switch (this.source.fns[callee].kind) {
+          case "async":
+            return call;
+          case "generator":
+            this.count("source:spread generator");
+            return `[...${call}]`;
+          case "asyncGenerator":
+            this.count("source:collected async generator");
+            this.helpers.add("collect");
+            return `collect(${call})`;
+        }
+        break;
       }
       case "asyncArrow":
         return this.asyncArrow(e);
@@ -513,7 +681,6 @@ class ProgramPrinter {
             return `${obj}?.m(${e.args.map((arg) => this.expr(arg, "optional call argument")).join(", ")})`;
         }
       }
-      // TODO(issue 3): `yield`, `yield*` and the values a generator produces go here.
       default: {
         const unknown: never = e;
         throw new Error(`unknown expression ${JSON.stringify(unknown)}`);
@@ -537,17 +704,68 @@ class ProgramPrinter {
   /** `(async (p1) => { ... return R; })(ARG)`: its own jump frames, the outer bindings in scope. */
   private asyncArrow(e: Extract<Expr, { k: "asyncArrow" }>): string {
     const arg = this.expr(e.arg, "async arrow argument");
+    return this.closure("(async (P) => {", "async", e.body, e.result, arg);
+  }
+
+  /** A function written inline and called at once: `head` (with `P` for its parameter), the body
+   *  with its own jump frames and the outer bindings in scope, `return R;`, `})(ARG)`. */
+  private closure(head: string, kind: FnKind, stmts: Stmt[], resultExpr: Expr, arg: string): string {
     const param = this.next("p");
-    const savedFrames = this.frames;
-    const savedScope = this.scope.length;
+    const saved = { frames: this.frames, scope: this.scope.length, ctx: this.ctx, inFinally: this.inFinally };
     this.frames = [];
+    this.ctx = kind;
+    this.inFinally = 0;
     this.scope.push(param);
     const pad = "  ".repeat(this.depth);
-    const body = this.block(e.body).map((line) => pad + line);
-    const result = this.expr(e.result, "return");
-    this.scope.length = savedScope;
-    this.frames = savedFrames;
-    return [`(async (${param}) => {`, ...body, `${pad}  return ${result};`, `${pad}})(${arg})`].join("\n");
+    const body = this.block(stmts).map((line) => pad + line);
+    const result = this.expr(resultExpr, "return");
+    this.scope.length = saved.scope;
+    this.frames = saved.frames;
+    this.ctx = saved.ctx;
+    this.inFinally = saved.inFinally;
+    return [head.replace("P", param), ...body, `${pad}  return ${result};`, `${pad}})(${arg})`].join("\n");
+  }
+
+  /** `(await X)`, or `(yield X)` in a sync generator (where there is no await). */
+  private suspendText(operand: string): string {
+    return this.ctx === "generator" ? `(yield ${operand})` : `(await ${operand})`;
+  }
+
+  /**
+   * A `Source` as text, for a consumer that takes any iterable (`any`: `for await`, `yield*` in an
+   * async generator, a driving statement) or sync ones only (`sync`: an async choice becomes its
+   * sync twin). `position` names where its expressions stand.
+   */
+  private sourceText(src: Source, accepts: "sync" | "any", position: string): PrintedSource {
+    switch (src.k) {
+      case "array":
+        return { text: `[${src.items.map((item) => this.expr(item, `${position} array item`)).join(", ")}]`, async: false, what: "array" };
+      case "call": {
+        const arg = this.expr(src.arg, "generator call argument");
+        const later = this.source.fns.map((fn, index) => ({ kind: fn.kind, index })).filter(({ index }) => index > this.fnIndex);
+        const wanted: FnKind = src.async && accepts === "any" ? "asyncGenerator" : "generator";
+        let candidates = later.filter(({ kind }) => kind === wanted);
+        if (candidates.length === 0 && accepts === "any") candidates = later.filter(({ kind }) => kind !== "async");
+        if (candidates.length === 0) return { text: `[${arg}]`, async: false, what: "array" };
+        const { kind, index } = candidates[src.pick % candidates.length];
+        this.callsBetweenFunctions = true;
+        const text = this.callText(index, `t + "/f${index}"`, arg);
+        return kind === "asyncGenerator" ? { text, async: true, what: "async generator" } : { text, async: false, what: "generator" };
+      }
+      case "closure": {
+        const async = src.async && accepts === "any";
+        const arg = this.expr(src.arg, "generator closure argument");
+        const text = this.closure(async ? "(async function* (P) {" : "(function* (P) {", async ? "asyncGenerator" : "generator", src.body, src.result, arg);
+        return { text, async, what: async ? "async generator closure" : "generator closure" };
+      }
+      case "iterator": {
+        const async = src.async && accepts === "any";
+        const helper = async ? "aiter" : "iter";
+        this.helpers.add(helper);
+        const kind = src.kind === "returnThrows" && this.workarounds.has("iterator-close-throws") ? "full" : src.kind;
+        return { text: `${helper}("${this.next("I")}", ${src.n}, "${kind}")`, async, what: `${async ? "async " : ""}iterator ${kind}` };
+      }
+    }
   }
 
   /** The binding `pick` names among those in scope, innermost first. */
@@ -566,6 +784,8 @@ class ProgramPrinter {
     this.coverage.set(form, (this.coverage.get(form) ?? 0) + 1);
   }
 }
+
+const KIND_NAMES: Record<FnKind, string> = { async: "async", generator: "generator", asyncGenerator: "async-generator" };
 
 /** Where a function checks its fuel; removed when no function calls another. */
 const FUEL_CHECK = "\u0000fuel check\u0000";
