@@ -53,9 +53,9 @@ export interface PrintedProgram {
  *   a parenthesized case test gets a second pair of parentheses.
  * - `iterator-close-throws`: a `return` out of a suspension-free `for…of` inside a `try` whose `catch`
  *   suspends lets an exception from the iterator's `return()` skip that catch
- *   (fuzz/found/return-from-for-of-iterator-close-throws-skips-catch.ts); the hand-written iterators
+ *   (fixtures/fuzz/return-from-for-of-iterator-close-throws-skips-catch.ts); the hand-written iterators
  *   whose `return()` throws get one that does not.
- * (The first three bugs are fixed; their work-arounds stay so that old runs can be replayed.)
+ * (All but case-test-parentheses are fixed; their work-arounds stay so that old runs can be replayed.)
  */
 export type Workaround = "switch-discriminant" | "declaration-pattern-defaults" | "class-methods" | "case-test-parentheses" | "iterator-close-throws";
 export const WORKAROUNDS: readonly Workaround[] = ["switch-discriminant", "declaration-pattern-defaults", "class-methods", "case-test-parentheses", "iterator-close-throws"];
