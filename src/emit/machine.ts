@@ -588,8 +588,10 @@ class MachineEmitter {
         let loop: ts.Statement = node;
         while (ts.isLabeledStatement(loop)) loop = loop.statement;
         if (ts.isForOfStatement(loop) && !loop.awaitModifier && containsMarker(loop.statement)) {
+          this.iteratorCloseKept.add(node);
           this.iteratorCloseKept.add(loop);
-          return this.keepStateThroughIteratorClose(recurse(node) as ts.Statement, this.currentState);
+          // Rewritten as any statement (a `var` head becomes a field target), then wrapped.
+          return this.keepStateThroughIteratorClose(visit(node, closure, ownThis) as ts.Statement, this.currentState);
         }
       }
       const marker = jumpMarkers.get(node);
