@@ -96,10 +96,13 @@ export function generatorShell(input: ShellInput): ts.Statement[] {
   const out = (): ts.Expression => f.createPropertyAccessExpression(id(names.machine), MACHINE.out);
   const is = (signal: string): ts.Expression => f.createStrictEquality(id(names.signal), rt(signal));
   /**
-   * `return;` — no value and, unlike `return undefined`, no await: what the body's own bare `return`
-   * and its end do. Against a declared return type TypeScript wants a value; the comment says why not.
+   * `return;` — no value and, in an async generator, unlike `return undefined`, no await: what the
+   * body's own bare `return` and its end do. Against a declared return type TypeScript wants a value;
+   * the comment says why not.
    */
   const bareReturn = (): ts.Statement => {
+    // In a generator the two are the same: `undefined!` satisfies a declared return type.
+    if (!input.async) return f.createReturnStatement(input.typedReturn ? f.createNonNullExpression(id("undefined")) : undefined);
     const r = f.createReturnStatement();
     if (input.typedReturn) ts.addSyntheticLeadingComment(r, ts.SyntaxKind.SingleLineCommentTrivia, " @ts-ignore: a bare return awaits nothing; `return undefined` would await", true);
     return r;
