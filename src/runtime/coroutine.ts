@@ -46,8 +46,10 @@ export const RETURN_VALUE = 3;
 /** `return;`: the same without a value (and without the await). */
 export const RETURN_VOID = 4;
 /**
- * A `break` or `continue` left `finally` blocks that were running for returns the engine had taken:
- * the engine must drop them too. `$out` is the level of the oldest one (see TakenReturn).
+ * A `break` or `continue` — or an exception on its way to a `catch` of the machine — left `finally`
+ * blocks that were running for returns the engine had taken: the engine must drop them too. `$out`
+ * is the level of the oldest one (see TakenReturn). Resumed with NEXT, the machine goes on where the
+ * jump or the exception was going.
  */
 export const DROP_RETURN = 5;
 /** The body is over: it fell off its end, or a `return` the engine had taken went through. */
