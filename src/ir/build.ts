@@ -466,7 +466,8 @@ export class Builder {
         return [{ op: "complete", tryId: r.id, completion: { type: "return", value: this.replacingTaken(value, left) } }, { op: "jump", target: r.finallyLabel }];
       }
     }
-    return [{ op: "return", value: this.replacingTaken(value, left) }];
+    // Out of every try: the machine is done, and which taken return stands no longer matters.
+    return [{ op: "return", value }];
   }
 
   /**
