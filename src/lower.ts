@@ -12,6 +12,7 @@ import { inlineRuntime } from "./emit/inlineRuntime.js";
 import { unawaitTransformer, type TransformReport } from "./transform.js";
 import { refusals } from "./refusals.js";
 import { respellAwaitNames, restoreAwaitNames, type Respelled } from "./awaitAsName.js";
+import { respellCaseTests } from "./caseTestParentheses.js";
 
 export function lower(source: string, options: LowerOptions = {}): LowerResult {
   const fileName = options.fileName ?? "input.ts";
@@ -121,6 +122,11 @@ function parse(fileName: string, source: string): Parsed {
     const again = parse(fileName, respelled.text);
     if (syntaxErrors(again.sf, fileName).length === 0) return { ...again, respelled };
   }
+  const unparenthesized = respellCaseTests(source, sf);
+  if (unparenthesized !== undefined) {
+    const again = parse(fileName, unparenthesized);
+    if (syntaxErrors(again.sf, fileName).length === 0) return again;
+  }
   if (known) return { sf, kind, text: source };
   const js = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   return syntaxErrors(js, fileName).length === 0 ? { sf: js, kind: ts.ScriptKind.JS, text: source } : { sf, kind, text: source };
@@ -129,7 +135,7 @@ function parse(fileName: string, source: string): Parsed {
 interface Parsed {
   sf: ts.SourceFile;
   kind: ts.ScriptKind;
-  /** What TypeScript parsed: the source, or the source with `await` names respelled (awaitAsName.ts). */
+  /** What TypeScript parsed: the source, or the source respelled (awaitAsName.ts, caseTestParentheses.ts). */
   text: string;
   respelled?: Respelled;
 }

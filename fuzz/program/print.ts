@@ -49,13 +49,13 @@ export interface PrintedProgram {
  *   created outside the block that declares its machine class (fuzz/found/
  *   strict-async-closure-in-try-finally.ts); class methods are printed as object-literal methods.
  * - `case-test-parentheses`: TypeScript's parser reads `case (x): try {` as the head of an arrow
- *   function and refuses the file (fuzz/found/case-test-parenthesized-assignment-before-try.ts);
+ *   function and refused the file (fixtures/fuzz/case-test-parenthesized-assignment-before-try.ts);
  *   a parenthesized case test gets a second pair of parentheses.
  * - `iterator-close-throws`: a `return` out of a suspension-free `for…of` inside a `try` whose `catch`
  *   suspends lets an exception from the iterator's `return()` skip that catch
  *   (fixtures/fuzz/return-from-for-of-iterator-close-throws-skips-catch.ts); the hand-written iterators
  *   whose `return()` throws get one that does not.
- * (All but case-test-parentheses are fixed; their work-arounds stay so that old runs can be replayed.)
+ * (All are fixed; the work-arounds stay so that old runs can be replayed.)
  */
 export type Workaround = "switch-discriminant" | "declaration-pattern-defaults" | "class-methods" | "case-test-parentheses" | "iterator-close-throws";
 export const WORKAROUNDS: readonly Workaround[] = ["switch-discriminant", "declaration-pattern-defaults", "class-methods", "case-test-parentheses", "iterator-close-throws"];
