@@ -278,6 +278,11 @@ class MachineEmitter {
     return this.m.kind !== "async" ? thisField(MACHINE.caughtCopy) : id(this.m.pollNames.caught);
   }
 
+  /** `this.$dropsTaken(this.$completion2, this.$completion1)`: do these finally blocks run for taken returns? */
+  private dropsTaken(tryIds: readonly number[]): ts.Expression {
+    return f.createCallExpression(thisField(MACHINE.dropsTaken), undefined, tryIds.map((t) => thisField(this.m.tries[t]!.completionField!)));
+  }
+
   /** The catch block of poll: where an exception thrown in each state goes. */
   private tryTable(): ts.Statement[] {
     const groups = new Map<string, { states: number[]; statements: ts.Statement[] }>();
@@ -298,7 +303,7 @@ class MachineEmitter {
         if (h.kind === "catch") this.usesCaught = true;
         statements.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(target))));
         if (left.length) {
-          const drops = f.createCallExpression(thisField(MACHINE.dropsTaken), undefined, left.map((t) => thisField(this.m.tries[t]!.completionField!)));
+          const drops = this.dropsTaken(left);
           statements.push(f.createIfStatement(drops, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "DROP_RETURN"))));
         }
         statements.push(f.createContinueStatement());
@@ -411,8 +416,7 @@ class MachineEmitter {
         return this.endFinally(i, nested);
       case "dropTaken": {
         // if (this.$dropsTaken(this.$completion1)) { this.$state = 7; return $rt.DROP_RETURN; }
-        const completions = i.tryIds.map((t) => thisField(this.m.tries[t]!.completionField!));
-        const drops = f.createCallExpression(thisField(MACHINE.dropsTaken), undefined, completions);
+        const drops = this.dropsTaken(i.tryIds);
         const stop = [stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(this.stateOf(i.target)))), f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "DROP_RETURN"))];
         return [f.createIfStatement(drops, block(stop))];
       }
