@@ -63,36 +63,34 @@ describe("fields are exactly the locals live across a suspension", () => {
 });
 
 describe("polling step by step", () => {
+  type Runtime = { PENDING: unknown; DONE: number; takeAwaitOperand(): unknown; fulfilAwait(value: unknown): void };
+
   /** Lowers `source` and returns its machine classes, run against a hand-driven context. */
   function load(source: string, className: string) {
     const { code } = lower(source, { fileName: "steps.ts", target: "js", runtime: "inline" });
     return new Function(`${code}\nreturn { Machine: ${className}, $rt };`)() as {
       Machine: new (...args: unknown[]) => Record<string, unknown> & { poll(cx: unknown): unknown; $state: number };
-      $rt: { PENDING: unknown; DONE: number };
+      $rt: Runtime;
     };
   }
 
-  /** A context that records what the machine waits on, so the test can settle it. */
-  function handDriven(PENDING: unknown) {
-    const NONE = Symbol("none");
-    let outcome: unknown = NONE;
+  /**
+   * Drives a machine by hand, as the promise driver does: after a poll answers PENDING it takes
+   * the operand the machine awaits (recorded in `handed`); `settle(v)` fulfils that await, so the
+   * next poll resumes with `v`.
+   */
+  function handDriven($rt: Runtime) {
     const handed: unknown[] = [];
+    const cx = { waker: { wake() {} } };
     return {
       handed,
-      cx: {
-        waker: { wake() {} },
-        awaitNative(operand: unknown) {
-          if (outcome === NONE) {
-            handed.push(operand);
-            return PENDING;
-          }
-          const value = outcome;
-          outcome = NONE;
-          return value;
-        },
+      poll(m: { poll(cx: unknown): unknown }) {
+        const result = m.poll(cx);
+        if (result === $rt.PENDING) handed.push($rt.takeAwaitOperand());
+        return result;
       },
       settle(value: unknown) {
-        outcome = value;
+        $rt.fulfilAwait(value);
       },
     };
   }
@@ -101,31 +99,31 @@ describe("polling step by step", () => {
     const source = `async function f(a: number) {\n  const x = a * 2;\n  await "first";\n  const y = x + 1;\n  await "second";\n  return y;\n}\n`;
     const { Machine, $rt } = load(source, "f$Future");
     const m = new Machine(5);
-    const { cx, settle, handed } = handDriven($rt.PENDING);
+    const { poll, settle, handed } = handDriven($rt);
     expect(Object.keys(m).filter((k) => !k.startsWith("$"))).toEqual(["a", "x", "y"]);
 
-    expect(m.poll(cx)).toBe($rt.PENDING);
+    expect(poll(m)).toBe($rt.PENDING);
     expect({ state: m.$state, a: m.a, x: m.x, y: m.y }).toEqual({ state: 1, a: undefined, x: 10, y: undefined });
 
     settle("first");
-    expect(m.poll(cx)).toBe($rt.PENDING);
+    expect(poll(m)).toBe($rt.PENDING);
     expect({ state: m.$state, a: m.a, x: m.x, y: m.y }).toEqual({ state: 2, a: undefined, x: undefined, y: 11 });
 
     settle("second");
-    expect(m.poll(cx)).toBe(11);
+    expect(poll(m)).toBe(11);
     expect(m.$state).toBe($rt.DONE);
     expect(handed).toEqual(["first", "second"]);
-    expect(() => m.poll(cx)).toThrow("`async function f` was polled after it completed");
+    expect(() => poll(m)).toThrow("`async function f` was polled after it completed");
   });
 
   it("a machine that throws is poisoned and says so when polled again", () => {
     const { Machine, $rt } = load(`async function g() {\n  await 0;\n  throw new Error("boom");\n}\n`, "g$Future");
     const m = new Machine();
-    const { cx, settle } = handDriven($rt.PENDING);
-    expect(m.poll(cx)).toBe($rt.PENDING);
+    const { poll, settle } = handDriven($rt);
+    expect(poll(m)).toBe($rt.PENDING);
     settle(0);
-    expect(() => m.poll(cx)).toThrow("boom");
-    expect(() => m.poll(cx)).toThrow("`async function g` was polled after it threw (the machine is poisoned)");
+    expect(() => poll(m)).toThrow("boom");
+    expect(() => poll(m)).toThrow("`async function g` was polled after it threw (the machine is poisoned)");
   });
 });
 

@@ -3,9 +3,9 @@
  *
  * A future that returns `PENDING` must have arranged for `cx.waker.wake()` to be called when it can
  * make progress. In promise mode the driver (see promise.ts) waits for native operands itself:
- * an `await` hands its operand to `cx.awaitNative` instead of wiring a waker.
+ * an `await` hands its operand over through the awaitable adapter (await.ts) instead of wiring a
+ * waker, and the driver's context carries a waker that does nothing.
  */
-import type { Poll } from "./poll.js";
 
 export interface Waker {
   /** Ask for the task to be polled again. Every wake guarantees a later poll. */
@@ -14,13 +14,6 @@ export interface Waker {
 
 export interface Context {
   readonly waker: Waker;
-  /**
-   * `await operand` on a native value (promise, thenable or plain value), with the ECMAScript
-   * `Await` semantics. Called when the machine reaches the `await`: the context takes the operand
-   * and answers `PENDING`; its driver waits for the operand and polls again. Called by that next
-   * poll: answers the value, or throws the rejection reason.
-   */
-  awaitNative(operand: unknown): Poll<unknown>;
 }
 
 /** A waker that does nothing: for contexts whose driver resumes by itself. */
