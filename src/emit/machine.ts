@@ -332,8 +332,21 @@ class MachineEmitter {
     this.currentState = s;
     const out: ts.Statement[] = [];
     s.instrs.forEach((i, k) => out.push(...this.instr(i, false, s, k === s.instrs.length - 1)));
-    if (s.fallsThrough && s.id + 1 < this.m.body.states.length) out.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(s.id + 1))));
+    if (s.fallsThrough && s.id + 1 < this.m.body.states.length) {
+      out.push(...this.m.layout.clearAtFallThrough[s.id]!.map((b) => this.clear(b)));
+      out.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(s.id + 1))));
+    }
     return out;
+  }
+
+  /** The fields that die on this jump (see clearing in layout/liveness.ts). */
+  private clearsOn(i: Instr): ts.Statement[] {
+    return (this.m.layout.clearOnJump.get(i) ?? []).map((b) => this.clear(b));
+  }
+
+  /** `this.x = undefined!`: the field is dead (`undefined!` keeps its declared type). */
+  private clear(b: Binding): ts.Statement {
+    return stmt(assign(this.storage(b, false), f.createNonNullExpression(id("undefined"))));
   }
 
   private jumpTo(state: number, nested: boolean, fallsIntoNext: boolean): ts.Statement[] {
@@ -362,7 +375,7 @@ class MachineEmitter {
       case "suspend": {
         const resume = this.stateOf(i.resume);
         // Dead from here on: let go of the value (`undefined!` keeps the field's declared type).
-        const clears = (s ? this.m.layout.clearAtSuspend[s.id]! : []).map((b) => stmt(assign(this.storage(b, false), f.createNonNullExpression(id("undefined")))));
+        const clears = (s ? this.m.layout.clearAtSuspend[s.id]! : []).map((b) => this.clear(b));
         const setState = stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(resume)));
         if (this.m.kind !== "async") {
           // Hand the operand to the function around, which performs the suspension natively.
@@ -389,13 +402,13 @@ class MachineEmitter {
       }
       case "jump": {
         const target = this.stateOf(i.target);
-        return this.jumpTo(target, nested, !nested && last && s !== undefined && target === s.id + 1);
+        return [...this.clearsOn(i), ...this.jumpTo(target, nested, !nested && last && s !== undefined && target === s.id + 1)];
       }
       case "jumpIf": {
         const cond = this.expression(i.cond);
         // `if (!(!x))` reads as `if (x)`: a condition is only tested for truth.
         const negated = ts.isPrefixUnaryExpression(cond) && cond.operator === ts.SyntaxKind.ExclamationToken ? cond.operand : f.createLogicalNot(f.createParenthesizedExpression(cond));
-        return [f.createIfStatement(i.whenTrue ? cond : negated, block(this.jumpTo(this.stateOf(i.target), nested, false)))];
+        return [f.createIfStatement(i.whenTrue ? cond : negated, block([...this.clearsOn(i), ...this.jumpTo(this.stateOf(i.target), nested, false)]))];
       }
       case "return":
         return [f.createReturnStatement(f.createCallExpression(thisField("$done"), undefined, [i.value ? this.expression(i.value) : f.createNonNullExpression(id("undefined"))]))];

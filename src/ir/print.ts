@@ -8,7 +8,7 @@ import type { Layout } from "../layout/liveness.js";
 import type { Instr, LabelInfo } from "./ir.js";
 import type { BuiltBody } from "./build.js";
 import { jumpMarkers } from "./build.js";
-import type { SplitBody } from "./split.js";
+import { forEachMarker, type SplitBody } from "./split.js";
 
 const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: true });
 
@@ -97,8 +97,23 @@ export function printLayout(header: string, layout: Layout, info: BindingInfo, s
   split.states.forEach((s, i) => {
     const live = [...layout.liveIn[i]!].map(name);
     const cleared = layout.clearAtSuspend[i]!.map(name);
-    lines.push(`state ${s.id}: live on entry: ${live.join(", ") || "-"}${cleared.length ? `; cleared when it suspends: ${cleared.join(", ")}` : ""}`);
+    const left = [...new Set([...jumpsOf(s.instrs).flatMap((j) => layout.clearOnJump.get(j) ?? []), ...layout.clearAtFallThrough[i]!])].map(name);
+    const suspends = cleared.length ? `; cleared when it suspends: ${cleared.join(", ")}` : "";
+    const exits = left.length ? `; cleared when it leaves: ${left.join(", ")}` : "";
+    lines.push(`state ${s.id}: live on entry: ${live.join(", ") || "-"}${suspends}${exits}`);
   });
   void info;
   return lines.join("\n");
+}
+
+/** Every instruction of a state, also those inside statements (jump markers) and inline groups. */
+function jumpsOf(instrs: readonly Instr[]): Instr[] {
+  const out: Instr[] = [];
+  const visit = (i: Instr): void => {
+    out.push(i);
+    if (i.op === "inline") i.instrs.forEach(visit);
+    if (i.op === "stmt") forEachMarker(i.node, (inner) => inner.forEach(visit));
+  };
+  instrs.forEach(visit);
+  return out;
 }

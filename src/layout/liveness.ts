@@ -31,6 +31,10 @@ export interface Layout {
   liveIn: Set<Binding>[];
   /** Fields to clear when suspending at the end of each state (indexed by state). */
   clearAtSuspend: Binding[][];
+  /** Fields to clear on a jump to another state in the same poll (each `jump` and `jumpIf`). */
+  clearOnJump: Map<Instr, Binding[]>;
+  /** Fields to clear when a state falls through into the next (indexed by state). */
+  clearAtFallThrough: Binding[][];
   successors: number[][];
 }
 
@@ -45,7 +49,11 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
 
   const { states, stateOf } = body;
   const uses: Set<Binding>[] = [];
-  const defs: Set<Binding>[] = [];
+  /**
+   * Each way out of each state, with what the state has surely written before taking it: a jump
+   * taken before `v = …` passes the needs of its target through to the state's entry.
+   */
+  const exits: Exit[][] = [];
   const successors: number[][] = [];
 
   const target = (l: Label): number => stateOf.get(l)!;
@@ -53,15 +61,20 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
   for (const s of states) {
     const use = new Set<Binding>();
     const def = new Set<Binding>();
+    const touch = new Set<Binding>();
+    const out: Exit[] = [];
+    const exit = (l: Label, by?: Instr): void => void out.push({ to: target(l), written: new Set(def), touched: new Set(touch), by });
     const read = (b: Binding | undefined): void => {
       if (!b || !b.machineLevel) return;
       const st = storageOf(b);
+      touch.add(st);
       if (!def.has(st)) use.add(st);
     };
     const write = (b: Binding | undefined): void => {
       if (!b || !b.machineLevel) return;
       const st = storageOf(b);
       if (st !== b || b.readOnly) return read(b); // writing a slot reads the environment; a read-only name keeps its value
+      touch.add(st);
       def.add(st);
     };
     const readAll = (node: ts.Node | undefined): void => {
@@ -78,25 +91,32 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
         case "stmt":
           return visitStatement(i.node);
         case "suspend":
-          return readAll(i.operand);
+          readAll(i.operand);
+          return exit(i.resume, i);
         case "resume":
           if (i.target) write(info.refs.get(i.target));
           return;
         case "jumpIf":
-          return readAll(i.cond);
+          readAll(i.cond);
+          return exit(i.target, i);
         case "return":
           return readAll(i.value);
         case "complete":
           if (i.completion.type === "return") readAll(i.completion.value);
           return;
         case "endFinally":
+          exit(i.next);
           i.returnRoute.forEach(visitInstr);
-          for (const r of i.jumpRoutes.values()) r.forEach(visitInstr);
+          for (const [t, r] of i.jumpRoutes) {
+            exit(t);
+            r.forEach(visitInstr);
+          }
           return;
         case "enterScope": {
           const env = envOf.get(i.scope);
           if (env) {
             if (i.copyFrom) read(env);
+            touch.add(env);
             def.add(env);
           }
           // Entering a scope starts its lexical bindings afresh; the copy a `for (let …)` makes for the
@@ -114,8 +134,10 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
         case "inline":
           return i.instrs.forEach(visitInstr);
         case "jump":
-        case "label":
+          return exit(i.target, i);
         case "dropTaken":
+          return exit(i.target);
+        case "label":
           return;
       }
     };
@@ -146,8 +168,14 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
       readAll(st);
     };
     s.instrs.forEach(visitInstr);
+    for (const b of def) touch.add(b);
+    if (s.fallsThrough && s.id + 1 < states.length) out.push({ to: s.id + 1, written: def, touched: touch, by: "fallThrough" });
+    // An exception can leave the state anywhere: before any of its definitions (the handler's needs
+    // pass through), holding whatever the state touched.
+    const handler = s.handlers[0];
+    if (handler) out.push({ to: target(handler.target), written: new Set(), touched: touch });
+    exits.push(out);
     uses.push(use);
-    defs.push(def);
     successors.push(successorsOf(s, states.length, target));
   }
 
@@ -157,13 +185,8 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
   while (changed) {
     changed = false;
     for (let i = states.length - 1; i >= 0; i--) {
-      const out = new Set<Binding>();
-      for (const t of successors[i]!) for (const b of liveIn[t]!) out.add(b);
       const next = new Set(uses[i]);
-      for (const b of out) if (!defs[i]!.has(b)) next.add(b);
-      // An exception can leave the state before any of its definitions: the handler's needs pass through.
-      const handler = states[i]!.handlers[0];
-      if (handler) for (const b of liveIn[target(handler.target)]!) next.add(b);
+      for (const { to, written } of exits[i]!) for (const b of liveIn[to]!) if (!written.has(b)) next.add(b);
       if (next.size !== liveIn[i]!.size) {
         liveIn[i] = next;
         changed = true;
@@ -186,17 +209,8 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
   for (const b of locals) homes.set(b, { kind: "local", name: homeName(b) });
   for (const b of info.machineBindings) if (b.captured) homes.set(b, { kind: "env", env: envOf.get(b.scope)!, name: b.name });
 
-  // Clearing: at a suspension, fields that may hold a value but are dead at the resume point.
-  const preds = predecessorsInPoll(states, successors);
-  const clearAtSuspend = states.map((s, i) => {
-    const last = s.instrs[s.instrs.length - 1];
-    if (!last || last.op !== "suspend") return [];
-    const resume = target(last.resume);
-    const maybe = new Set<Binding>([...liveIn[i]!, ...defs[i]!]);
-    for (const p of reachingWithinPoll(i, states, preds)) for (const b of [...liveIn[p]!, ...defs[p]!]) maybe.add(b);
-    return fields.filter((b) => maybe.has(b) && !liveIn[resume]!.has(b));
-  });
-  return { fields, locals, homes, envOf, liveIn, clearAtSuspend, successors };
+  const { clearAtSuspend, clearOnJump, clearAtFallThrough } = clearing(states, fields, liveIn, exits);
+  return { fields, locals, homes, envOf, liveIn, clearAtSuspend, clearOnJump, clearAtFallThrough, successors };
 }
 
 function successorsOf(s: State, count: number, target: (l: Label) => number): number[] {
@@ -237,32 +251,133 @@ function successorsOf(s: State, count: number, target: (l: Label) => number): nu
   return [...out];
 }
 
-/**
- * Predecessors along edges that stay inside one poll: every edge except a suspension's edge to its
- * resume state. Computed once for the whole machine.
- */
-function predecessorsInPoll(states: State[], successors: number[][]): number[][] {
-  const preds = states.map(() => [] as number[]);
-  successors.forEach((succ, from) => {
-    const suspends = states[from]!.instrs[states[from]!.instrs.length - 1]?.op === "suspend";
-    for (const to of succ) if (!(suspends && states[to]!.info.resume)) preds[to]!.push(from);
-  });
-  return preds;
+/** A way out of a state, for liveness (what it surely wrote before) and clearing (what it may hold). */
+interface Exit {
+  to: number;
+  /** Bindings the state surely wrote before taking this exit. */
+  written: ReadonlySet<Binding>;
+  /** Bindings the state read or wrote before taking this exit. */
+  touched: ReadonlySet<Binding>;
+  /** What takes it, when that can let go of fields: a jump, a suspension, or falling through. */
+  by?: Instr | "fallThrough";
 }
 
-/** States that can reach `i` in the same poll: walking back stops at resume states (a poll's start). */
-function reachingWithinPoll(i: number, states: State[], preds: number[][]): number[] {
-  const seen = new Set<number>();
-  const stack = [i];
-  while (stack.length) {
-    const n = stack.pop()!;
-    for (const p of preds[n]!) {
-      if (seen.has(p)) continue;
-      seen.add(p);
-      if (!states[p]!.info.resume) stack.push(p);
+/**
+ * Where dead fields are let go of. A field is cleared where the machine suspends holding it while
+ * it is dead: a suspended machine keeps nothing it no longer needs. A forward "may hold" dataflow
+ * says which fields can hold a value at a point: those live on entry to state 0 (the constructor
+ * stores them), and any field read or written since, until an edge clears it.
+ *
+ * Clearing at the suspension alone would repeat inside a loop what was dead before the loop began,
+ * once per turn. So an edge that enters a loop (a cycle of states, suspensions included) also
+ * clears what is dead on entry to it, and the loop's suspensions then find nothing more to clear.
+ * Other edges (a jump inside the loop, a `finally` route, an exception) keep what they hold.
+ *
+ *   [source]   function* range(from, to) { for (let i = from; i < to; i++) yield i; }
+ *   [lowered]  case 0: this.i = this.from; this.from = undefined; this.$state = 1;   (enters the loop)
+ *              case 1: ... this.$out = this.i; this.$state = 2; return $rt.YIELD;   (nothing to clear)
+ */
+function clearing(
+  states: State[],
+  fields: Binding[],
+  liveIn: Set<Binding>[],
+  exits: Exit[][],
+): { clearAtSuspend: Binding[][]; clearOnJump: Map<Instr, Binding[]>; clearAtFallThrough: Binding[][] } {
+  const fieldSet = new Set(fields);
+  const holdIn = states.map(() => new Set<Binding>());
+  for (const b of liveIn[0] ?? []) if (fieldSet.has(b)) holdIn[0]!.add(b);
+
+  const held = (i: number, e: Exit): Set<Binding> => {
+    const out = new Set(holdIn[i]);
+    for (const b of e.touched) if (fieldSet.has(b)) out.add(b);
+    return out;
+  };
+  const loop = loopsOf(states.length, exits);
+  const clears = (i: number, e: Exit): boolean =>
+    e.by !== undefined && (e.by === "fallThrough" || e.by.op !== "suspend" ? loop[e.to] !== -1 && loop[e.to] !== loop[i] : true);
+  const cleared = (i: number, e: Exit): Binding[] => {
+    if (!clears(i, e)) return [];
+    const h = held(i, e);
+    return fields.filter((b) => h.has(b) && !liveIn[e.to]!.has(b));
+  };
+
+  let changed = true;
+  while (changed) {
+    changed = false;
+    states.forEach((_, i) => {
+      for (const e of exits[i]!) {
+        const gone = new Set(cleared(i, e));
+        for (const b of held(i, e)) {
+          if (gone.has(b) || holdIn[e.to]!.has(b)) continue;
+          holdIn[e.to]!.add(b);
+          changed = true;
+        }
+      }
+    });
+  }
+
+  const clearAtSuspend = states.map(() => [] as Binding[]);
+  const clearAtFallThrough = states.map(() => [] as Binding[]);
+  const clearOnJump = new Map<Instr, Binding[]>();
+  states.forEach((_, i) => {
+    for (const e of exits[i]!) {
+      if (!e.by || !clears(i, e)) continue;
+      const gone = cleared(i, e);
+      if (e.by === "fallThrough") clearAtFallThrough[i] = gone;
+      else if (e.by.op === "suspend") clearAtSuspend[i] = gone;
+      else clearOnJump.set(e.by, gone);
+    }
+  });
+  return { clearAtSuspend, clearOnJump, clearAtFallThrough };
+}
+
+/**
+ * The loop each state belongs to: the strongly connected components of the state graph that
+ * contain a cycle, numbered; -1 for a state on no cycle. Tarjan's algorithm, iteratively.
+ */
+function loopsOf(count: number, exits: Exit[][]): number[] {
+  const index = new Array<number>(count).fill(-1);
+  const low = new Array<number>(count).fill(0);
+  const onStack = new Array<boolean>(count).fill(false);
+  const component = new Array<number>(count).fill(-1);
+  const stack: number[] = [];
+  let next = 0;
+  let components = 0;
+  for (let root = 0; root < count; root++) {
+    if (index[root] !== -1) continue;
+    const work: { node: number; edge: number }[] = [{ node: root, edge: 0 }];
+    index[root] = low[root] = next++;
+    stack.push(root);
+    onStack[root] = true;
+    while (work.length) {
+      const top = work[work.length - 1]!;
+      const edges = exits[top.node]!;
+      if (top.edge < edges.length) {
+        const to = edges[top.edge++]!.to;
+        if (index[to] === -1) {
+          index[to] = low[to] = next++;
+          stack.push(to);
+          onStack[to] = true;
+          work.push({ node: to, edge: 0 });
+        } else if (onStack[to]) low[top.node] = Math.min(low[top.node]!, index[to]!);
+        continue;
+      }
+      work.pop();
+      if (work.length) low[work[work.length - 1]!.node] = Math.min(low[work[work.length - 1]!.node]!, low[top.node]!);
+      if (low[top.node] !== index[top.node]) continue;
+      const members: number[] = [];
+      let n: number;
+      do {
+        n = stack.pop()!;
+        onStack[n] = false;
+        members.push(n);
+      } while (n !== top.node);
+      const cyclic = members.length > 1 || exits[top.node]!.some((e) => e.to === top.node);
+      for (const m of members) component[m] = cyclic ? components : -1;
+      if (cyclic) components++;
     }
   }
-  return [...seen];
+  return component;
 }
 
 export function forEachBindingName(name: ts.BindingName, fn: (id: ts.Identifier) => void): void {
