@@ -6,7 +6,7 @@ export { PENDING, ready, isPending, type Poll, type Pending } from "./poll.js";
 export { noopWaker, type Context, type Waker } from "./context.js";
 export type { Future } from "./future.js";
 export { NATIVE_AWAIT, awaitable, takeAwaitOperand, fulfilAwait, rejectAwait } from "./await.js";
-export { StateMachine, DONE, POISONED, keepShape, type Layout, type Awaitee } from "./machine.js";
+export { StateMachine, DONE, POISONED, DROPPED, keepShape, type Layout, type Awaitee } from "./machine.js";
 export { promise } from "./promise.js";
 export {
   Coroutine,
@@ -44,3 +44,9 @@ export { superAccess, type SuperAccess } from "./super.js";
 export { propertyKey, UNINITIALIZED, tdz, tdzWrite, constWrite, constUpdate, checkedTarget, assignToConstant } from "./values.js";
 export { call, templateObject, requireObjectCoercible, objectRest, stepOrUndefined, restOfIterator, restParams } from "./protocol.js";
 export { asyncFunction, className } from "./identity.js";
+export { dropFuture } from "./future.js";
+export { Runtime, JoinHandle, Cancelled, type RuntimeOptions, type TraceEvent, type ClockKind } from "./executor.js";
+export { intoFuture, isFuture, READY, ThenableFuture } from "./adapt.js";
+export { run, spawn, yieldNow, promiseOf, setAmbientRuntime, FutureBase } from "./tasks.js";
+export { now, sleep, sleepUntil, interval, timeout, TimeoutError, Sleep, Interval, type MissedTicks } from "./time.js";
+export { join, joinAll, tryJoin, select, race, type Result, type Selected } from "./combinators.js";

@@ -5,13 +5,20 @@
  * source order; the two terminal states have names:
  *   DONE      the body returned; polling again is an error.
  *   POISONED  the body threw; polling again is an error (Rust's "`async fn` resumed after panicking").
+ *   DROPPED   future mode: dropped before it finished; polling again is an error.
+ *
+ * A machine is a `Future`, and in future mode also a thenable: code that is not lowered can
+ * `await` it, which runs it as a task (tasks.ts `promiseOf`).
  */
 import type { Context } from "./context.js";
-import type { Future } from "./future.js";
+import { dropFuture, type Future } from "./future.js";
 import type { Poll } from "./poll.js";
+import { promiseOf } from "./tasks.js";
 
 export const DONE = -1;
 export const POISONED = -2;
+/** Future mode: the machine was dropped (cancelled) before it finished. */
+export const DROPPED = -3;
 
 /** Static description of a machine, for tools, tests and the playground (see api.ts MachineInfo). */
 export interface Layout {
@@ -43,8 +50,31 @@ export abstract class StateMachine<T> implements Future<T> {
     throw new Error(
       this.$state === POISONED
         ? `\`${name}\` was polled after it threw (the machine is poisoned)`
-        : `\`${name}\` was polled after it completed`,
+        : this.$state === DROPPED
+          ? `\`${name}\` was polled after it was dropped`
+          : `\`${name}\` was polled after it completed`,
     );
+  }
+
+  /**
+   * Cancels the machine: it will not run again, and the future it awaits is dropped (recursively).
+   * A finished machine has nothing to drop.
+   */
+  drop(): void {
+    if (this.$state < 0) return;
+    this.$state = DROPPED;
+    const awaitee = this.$awaitee;
+    this.$awaitee = null;
+    dropFuture(awaitee);
+  }
+
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+
+  /** `await machine` from code that is not lowered: runs the machine as a task (future mode). */
+  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+    return promiseOf(this).then(onFulfilled, onRejected);
   }
 
   /** `return value`: the machine is DONE; the value was evaluated before this call. */

@@ -1,0 +1,424 @@
+/**
+ * The executor of future mode: tasks, wakers, the run queue and the clock. tokio's runtime, on one
+ * thread, in the JavaScript event loop.
+ *
+ *   [source]   export async function main() { spawn(worker(1)); await sleep(1000); }
+ *   [run]      new Runtime({ clock: "virtual" }).blockOn(main())   // a promise of main's result
+ *
+ * A task is a future the executor owns. The executor polls a task when it is woken, never before:
+ * each task has one `Waker`; `wake()` puts the task on the run queue unless it is already there
+ * (wakes coalesce), a wake while the task is being polled polls it once more afterwards, and a wake
+ * after the task finished does nothing. The queue is drained in microtasks, so promises that settle
+ * meanwhile take their turn in between, as they would around native `await`s.
+ *
+ * When no task can run, the executor looks at its timers. With the real clock it sets one
+ * `setTimeout` for the earliest deadline. With the virtual clock time jumps: as soon as every task
+ * waits and none of them waits on a promise (see `external`), the clock moves to the earliest
+ * deadline and those timers fire, in deadline order and then in the order they were set. So a run
+ * on the virtual clock takes no wall-clock time for its sleeps and does the same thing every time.
+ *
+ * `blockOn(future)` runs a root task (the `block_on` of JavaScript) and settles a promise with its
+ * result; when the root finishes, every task still running is dropped, as a tokio runtime does
+ * when `main` returns.
+ */
+import type { Context, Waker } from "./context.js";
+import { dropFuture, type Future } from "./future.js";
+import { PENDING, type Poll } from "./poll.js";
+import { TimerQueue, type Timer } from "./timerQueue.js";
+
+export type ClockKind = "real" | "virtual";
+
+export interface RuntimeOptions {
+  /** "real" (default): timers wait for real time. "virtual": time jumps to the next timer when every task waits. */
+  clock?: ClockKind;
+  /** Called for every spawn, poll, wake, completion, drop and jump of the virtual clock. */
+  trace?: (event: TraceEvent) => void;
+}
+
+/** What the trace hook hears. `task` is the task's number, 1 for the first task of a runtime. */
+export type TraceEvent =
+  | { kind: "spawn"; task: number; name: string; at: number; by?: number }
+  | { kind: "poll"; task: number; at: number; before: number | undefined; after: number | undefined; outcome: "pending" | "ready" | "threw" }
+  | { kind: "wake"; task: number; at: number; by?: number }
+  | { kind: "complete"; task: number; at: number; outcome: "value" | "error" | "aborted" }
+  | { kind: "drop"; task: number; at: number }
+  | { kind: "clock"; at: number; from: number };
+
+/** The error a `JoinHandle` of an aborted task throws, and a task dropped by a finishing runtime. */
+export class Cancelled extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "Cancelled";
+  }
+}
+
+const TASK_IDLE = 0;
+const TASK_QUEUED = 1;
+const TASK_RUNNING = 2;
+const TASK_FINISHED = 3;
+
+type Outcome<T> = { kind: "value"; value: T } | { kind: "error"; error: unknown } | { kind: "aborted" };
+
+/** The runtime whose queue is being drained right now: `spawn`, `sleep` and `now` use it. */
+let running: Runtime | null = null;
+
+/** The runtime `spawn`, `sleep`, `now` and friends talk to; `what` names the caller for the error. */
+export function currentRuntime(what: string): Runtime {
+  if (running === null) throw new Error(`${what} needs a running executor: call it from a task (inside run(), or a future awaited by one)`);
+  return running;
+}
+
+/** The runtime being drained right now, if any. */
+export function runningRuntime(): Runtime | null {
+  return running;
+}
+
+export class Task<T> {
+  state: typeof TASK_IDLE | typeof TASK_QUEUED | typeof TASK_RUNNING | typeof TASK_FINISHED = TASK_IDLE;
+  wokenWhileRunning = false;
+  abortRequested = false;
+  /** The handle was dropped: nobody will ask for the outcome. */
+  detached = false;
+  outcome: Outcome<T> | undefined = undefined;
+  /** Wakers of the join handles waiting for this task, one per handle. */
+  readonly joiners = new Map<JoinHandle<T>, Waker>();
+  readonly waker: Waker;
+  readonly cx: Context;
+  settled: Promise<T> | undefined = undefined;
+  /** Settles the promise of `blockOn` or of a `then`. */
+  onFinish: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly runtime: Runtime,
+    readonly id: number,
+    readonly name: string,
+    public future: Future<T> | null,
+  ) {
+    this.waker = { wake: () => runtime.wake(this) };
+    this.cx = { waker: this.waker };
+  }
+}
+
+export class Runtime {
+  readonly clock: ClockKind;
+  private readonly trace: ((event: TraceEvent) => void) | undefined;
+  private readonly queue: Task<unknown>[] = [];
+  private queueHead = 0;
+  private readonly live = new Set<Task<unknown>>();
+  private readonly timers = new TimerQueue();
+  private nextId = 1;
+  private turnScheduled = false;
+  private jumpScheduled = false;
+  private realTimeout: ReturnType<typeof setTimeout> | undefined = undefined;
+  private realTimeoutAt = Infinity;
+  private virtualNow = 0;
+  private readonly realStart = performanceNow();
+  /** Awaited promises not settled yet: the virtual clock does not jump while one may still wake a task. */
+  private external = 0;
+  private root: Task<unknown> | null = null;
+  private shutDown = false;
+  /** The task being polled, for the trace (`by`). */
+  private polling: Task<unknown> | null = null;
+
+  constructor(options: RuntimeOptions = {}) {
+    this.clock = options.clock ?? "real";
+    this.trace = options.trace;
+  }
+
+  /** Milliseconds since the runtime was made: virtual time, or real time elapsed. */
+  now(): number {
+    return this.clock === "virtual" ? this.virtualNow : performanceNow() - this.realStart;
+  }
+
+  /**
+   * Runs `future` as the root task and settles with its result (rejects with its error). When it
+   * finishes, every other task is dropped. A runtime runs one root.
+   */
+  blockOn<T>(future: Future<T>, name = "main"): Promise<T> {
+    if (this.root !== null) throw new Error("this runtime already runs a root task; make a new Runtime");
+    const task = this.spawnTask(future, name);
+    this.root = task as Task<unknown>;
+    return settledPromise(task);
+  }
+
+  /** Starts a task; the handle joins it, aborts it, or lets it go (`drop()` detaches). */
+  spawn<T>(future: Future<T>, name?: string): JoinHandle<T> {
+    if (this.shutDown) throw new Error("spawn on a runtime whose root task has finished");
+    return new JoinHandle(this.spawnTask(future, name ?? `task ${this.nextId}`));
+  }
+
+  private spawnTask<T>(future: Future<T>, name: string): Task<T> {
+    const task = new Task(this, this.nextId++, name, future);
+    this.live.add(task as Task<unknown>);
+    this.trace?.({ kind: "spawn", task: task.id, name, at: this.now(), ...(this.polling ? { by: this.polling.id } : {}) });
+    this.wake(task);
+    return task;
+  }
+
+  /** The waker of `task` was called. */
+  wake(task: Task<unknown> | Task<never>): void {
+    const t = task as Task<unknown>;
+    if (t.state === TASK_FINISHED) return;
+    if (t.state === TASK_RUNNING) {
+      t.wokenWhileRunning = true;
+      return;
+    }
+    if (t.state === TASK_QUEUED) return;
+    this.trace?.({ kind: "wake", task: t.id, at: this.now(), ...(this.polling ? { by: this.polling.id } : {}) });
+    t.state = TASK_QUEUED;
+    this.queue.push(t);
+    this.scheduleTurn();
+  }
+
+  /** Aborts `task`: drops its future and finishes it as cancelled (at its next suspension if it aborts itself). */
+  abort(task: Task<unknown>): void {
+    if (task.state === TASK_FINISHED) return;
+    if (task.state === TASK_RUNNING) {
+      task.abortRequested = true;
+      return;
+    }
+    this.dropTask(task);
+  }
+
+  addTimer(deadline: number, waker: Waker): Timer {
+    const timer = this.timers.add(deadline, waker);
+    if (!this.turnScheduled && this.queueHead === this.queue.length) this.idle();
+    return timer;
+  }
+
+  cancelTimer(timer: Timer): void {
+    this.timers.cancel(timer);
+  }
+
+  /** An awaited promise was handed a callback: until it settles, the virtual clock waits for it. */
+  externalStarted(): void {
+    this.external++;
+  }
+
+  externalSettled(): void {
+    this.external--;
+    if (this.external === 0 && !this.turnScheduled && this.queueHead === this.queue.length) this.idle();
+  }
+
+  private scheduleTurn(): void {
+    if (this.turnScheduled) return;
+    this.turnScheduled = true;
+    queueMicrotask(() => this.turn());
+  }
+
+  /** Polls the tasks that are queued now; tasks woken meanwhile wait for the next turn. */
+  private turn(): void {
+    this.turnScheduled = false;
+    const outer = running;
+    running = this;
+    try {
+      let budget = this.queue.length - this.queueHead;
+      while (budget-- > 0 && this.queueHead < this.queue.length) {
+        const task = this.queue[this.queueHead]!;
+        this.queue[this.queueHead++] = undefined!;
+        if (task.state === TASK_QUEUED) this.pollTask(task);
+      }
+      if (this.queueHead === this.queue.length) {
+        this.queue.length = 0;
+        this.queueHead = 0;
+      }
+    } finally {
+      running = outer;
+    }
+    if (this.queueHead < this.queue.length) this.scheduleTurn();
+    else this.idle();
+  }
+
+  private pollTask(task: Task<unknown>): void {
+    task.state = TASK_RUNNING;
+    task.wokenWhileRunning = false;
+    const future = task.future!;
+    const before = this.trace ? stateOf(future) : undefined;
+    this.polling = task;
+    let result: Poll<unknown>;
+    try {
+      result = future.poll(task.cx);
+    } catch (error) {
+      this.polling = null;
+      this.trace?.({ kind: "poll", task: task.id, at: this.now(), before, after: stateOf(future), outcome: "threw" });
+      this.finish(task, { kind: "error", error });
+      return;
+    }
+    this.polling = null;
+    this.trace?.({ kind: "poll", task: task.id, at: this.now(), before, after: stateOf(future), outcome: result === PENDING ? "pending" : "ready" });
+    if (result !== PENDING) {
+      this.finish(task, { kind: "value", value: result });
+      return;
+    }
+    if (task.abortRequested) {
+      this.dropTask(task);
+      return;
+    }
+    task.state = TASK_IDLE;
+    if (task.wokenWhileRunning) this.wake(task);
+  }
+
+  private dropTask(task: Task<unknown>): void {
+    const future = task.future;
+    task.future = null;
+    task.state = TASK_FINISHED;
+    this.trace?.({ kind: "drop", task: task.id, at: this.now() });
+    const outer = running;
+    running = this;
+    try {
+      dropFuture(future);
+    } finally {
+      running = outer;
+    }
+    this.finish(task, { kind: "aborted" });
+  }
+
+  private finish(task: Task<unknown>, outcome: Outcome<unknown>): void {
+    task.state = TASK_FINISHED;
+    task.future = null;
+    task.outcome = outcome;
+    this.live.delete(task);
+    this.trace?.({ kind: "complete", task: task.id, at: this.now(), outcome: outcome.kind });
+    const joiners = [...task.joiners.values()];
+    task.joiners.clear();
+    for (const waker of joiners) waker.wake();
+    if (outcome.kind === "error" && task.detached && task !== this.root) reportDetachedError(task, outcome.error);
+    task.onFinish?.();
+    if (task === this.root) this.shutdown();
+  }
+
+  /** The root finished: every other task is dropped, its timers and queue cleared. */
+  private shutdown(): void {
+    this.shutDown = true;
+    for (const task of [...this.live]) if (task.state !== TASK_FINISHED) this.dropTask(task);
+    this.queue.length = 0;
+    this.queueHead = 0;
+    if (this.realTimeout !== undefined) clearTimeout(this.realTimeout);
+    this.realTimeout = undefined;
+  }
+
+  /** Nothing is queued: arrange for the next timer. */
+  private idle(): void {
+    if (this.shutDown) return;
+    const next = this.timers.nextDeadline();
+    if (next === undefined) return;
+    if (this.clock === "real") return this.armRealTimeout(next);
+    if (this.external === 0 && !this.jumpScheduled) {
+      // After the microtasks queued now have run: a promise settling in one of them wakes a task first.
+      this.jumpScheduled = true;
+      afterMicrotasks(() => this.jump());
+    }
+  }
+
+  /** Virtual clock: every task waits, and none on a promise; time moves to the earliest deadline. */
+  private jump(): void {
+    this.jumpScheduled = false;
+    if (this.shutDown || this.turnScheduled || this.queueHead < this.queue.length || this.external > 0) return;
+    const next = this.timers.nextDeadline();
+    if (next === undefined) return;
+    const from = this.virtualNow;
+    if (next > from) {
+      this.virtualNow = next;
+      this.trace?.({ kind: "clock", at: next, from });
+    }
+    this.timers.fireUntil(this.virtualNow);
+  }
+
+  private armRealTimeout(deadline: number): void {
+    if (this.realTimeout !== undefined && this.realTimeoutAt <= deadline) return;
+    if (this.realTimeout !== undefined) clearTimeout(this.realTimeout);
+    this.realTimeoutAt = deadline;
+    this.realTimeout = setTimeout(() => {
+      this.realTimeout = undefined;
+      this.realTimeoutAt = Infinity;
+      this.timers.fireUntil(this.now());
+      if (!this.turnScheduled && this.queueHead === this.queue.length) this.idle();
+    }, Math.max(0, deadline - this.now()));
+  }
+}
+
+/** A promise of the task's outcome (made once per task). */
+export function settledPromise<T>(task: Task<T>): Promise<T> {
+  if (task.settled) return task.settled;
+  task.settled = new Promise<T>((resolve, reject) => {
+    const settle = (): void => {
+      const outcome = task.outcome!;
+      if (outcome.kind === "value") resolve(outcome.value);
+      else if (outcome.kind === "error") reject(outcome.error);
+      else reject(new Cancelled(`${task.name} was cancelled`));
+    };
+    if (task.outcome) settle();
+    else task.onFinish = settle;
+  });
+  return task.settled;
+}
+
+/**
+ * A spawned task's handle: a future of the task's result (its error is thrown, an aborted task
+ * throws `Cancelled`), `abort()`, `isFinished()`. Dropping it detaches the task, which runs on.
+ */
+export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
+  constructor(private readonly task: Task<T>) {}
+
+  /** The task's number in its runtime (what the trace calls it). */
+  get id(): number {
+    return this.task.id;
+  }
+
+  poll(cx: Context): Poll<T> {
+    const outcome = this.task.outcome;
+    if (outcome === undefined) {
+      this.task.joiners.set(this, cx.waker);
+      return PENDING;
+    }
+    if (outcome.kind === "value") return outcome.value;
+    if (outcome.kind === "error") throw outcome.error;
+    throw new Cancelled(`${this.task.name} was aborted`);
+  }
+
+  abort(): void {
+    this.task.runtime.abort(this.task as Task<unknown>);
+  }
+
+  isFinished(): boolean {
+    return this.task.outcome !== undefined;
+  }
+
+  /** Lets the task go: it runs on, and nobody waits for it (its error, if it throws, is reported). */
+  drop(): void {
+    this.task.joiners.delete(this);
+    this.task.detached = true;
+    const outcome = this.task.outcome;
+    if (outcome?.kind === "error") reportDetachedError(this.task as Task<unknown>, outcome.error);
+  }
+
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+
+  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+    return settledPromise(this.task).then(onFulfilled, onRejected);
+  }
+}
+
+/** A detached task threw and nobody will see it: say so on stderr, as tokio reports a panicking task. */
+function reportDetachedError(task: Task<unknown>, error: unknown): void {
+  const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  console.error(`unawait: ${task.name} threw, and its JoinHandle was dropped: ${text}`);
+}
+
+/** The state of a machine (`$state`), for the trace; undefined for other futures. */
+function stateOf(future: Future<unknown>): number | undefined {
+  const state = (future as { $state?: unknown }).$state;
+  return typeof state === "number" ? state : undefined;
+}
+
+/** Runs `fn` in a macrotask: after every microtask queued so far (and those they queue). */
+function afterMicrotasks(fn: () => void): void {
+  if (typeof setImmediate === "function") setImmediate(fn);
+  else setTimeout(fn, 0);
+}
+
+function performanceNow(): number {
+  return globalThis.performance.now();
+}

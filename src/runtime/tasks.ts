@@ -1,0 +1,100 @@
+/**
+ * The entry points a future-mode program uses: `run` (block on a future), `spawn` (start a task on
+ * the running executor) and `yieldNow` (let the other tasks run).
+ *
+ *   [source]   export async function main() { const h = spawn(async () => { ... }); await h; }
+ *   [run]      await run(main(), { clock: "virtual" })
+ */
+import type { Context } from "./context.js";
+import { currentRuntime, JoinHandle, Runtime, runningRuntime, type RuntimeOptions } from "./executor.js";
+import { intoFuture } from "./adapt.js";
+import type { Future } from "./future.js";
+import { PENDING, type Poll } from "./poll.js";
+
+/**
+ * The base of the runtime's futures (`sleep`, `join`, `select`, …): a future that is also a
+ * thenable, so code that is not lowered (or lowered in promise mode) can `await` it too, and a
+ * disposable (`using`), which drops it.
+ */
+export abstract class FutureBase<T> implements Future<T>, PromiseLike<T> {
+  abstract poll(cx: Context): Poll<T>;
+
+  drop(): void {}
+
+  [Symbol.dispose](): void {
+    this.drop();
+  }
+
+  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+    return promiseOf(this).then(onFulfilled, onRejected);
+  }
+}
+
+/**
+ * Runs `future` to completion on a new executor and settles with its result: Rust's `block_on`,
+ * tokio's `#[tokio::main]`. Other tasks still running when it finishes are dropped.
+ */
+export function run<T>(future: Future<T> | (() => Future<T>), options: RuntimeOptions = {}): Promise<T> {
+  return new Runtime(options).blockOn(futureOf(future, "run"));
+}
+
+/**
+ * Starts a task on the running executor. Takes a future or an async closure (TypeScript's
+ * `async { }` block): `spawn(async () => { ... })`. The handle is a future of the task's result.
+ */
+export function spawn<T>(task: Future<T> | PromiseLike<T> | (() => Future<T> | PromiseLike<T>), name?: string): JoinHandle<T> {
+  const runtime = currentRuntime("spawn()");
+  return runtime.spawn(futureOf(task, "spawn"), name);
+}
+
+/** A future that is pending once (after waking its task), so other tasks run first; tokio's `yield_now`. */
+export function yieldNow(): FutureBase<void> {
+  return new YieldNow();
+}
+
+class YieldNow extends FutureBase<void> {
+  private yielded = false;
+
+  poll(cx: Context): Poll<void> {
+    if (this.yielded) return undefined;
+    this.yielded = true;
+    cx.waker.wake();
+    return PENDING;
+  }
+}
+
+/** A future, a promise (adapted), or a closure returning either (called once, now). */
+function futureOf<T>(task: Future<T> | PromiseLike<T> | (() => Future<T> | PromiseLike<T>), what: string): Future<T> {
+  const value = typeof task === "function" && typeof (task as { poll?: unknown }).poll !== "function" ? (task as () => Future<T> | PromiseLike<T>)() : task;
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+    throw new TypeError(`${what}() takes a future, a promise, or an async closure; got ${value === null ? "null" : typeof value}`);
+  }
+  return intoFuture(value as Future<T> | PromiseLike<T>);
+}
+
+/** The executor of futures awaited by code that is not lowered (`then` on a future outside any task). */
+let fallback: Runtime | null = null;
+/** The executor `unawait run` made for the program: futures awaited outside its tasks run there. */
+let ambient: Runtime | null = null;
+
+/** Makes `runtime` the one that futures awaited by code that is not lowered run on (null: a default one). */
+export function setAmbientRuntime(runtime: Runtime | null): void {
+  ambient = runtime;
+}
+const promises = new WeakMap<Future<unknown>, Promise<unknown>>();
+
+/**
+ * The promise of a future, for code that awaits it natively: the future runs as a task of the
+ * running executor, or of a default one (real clock) outside any. One task per future, however
+ * often `then` is called.
+ */
+export function promiseOf<T>(future: Future<T>): Promise<T> {
+  let promise = promises.get(future) as Promise<T> | undefined;
+  if (promise === undefined) {
+    const runtime = runningRuntime() ?? ambient ?? (fallback ??= new Runtime());
+    promise = Promise.resolve(runtime.spawn(future, "awaited future"));
+    promises.set(future, promise);
+  }
+  return promise;
+}
+
