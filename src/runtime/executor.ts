@@ -392,10 +392,6 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
     if (outcome?.kind === "error") reportDetachedError(this.task as Task<unknown>, outcome.error);
   }
 
-  [Symbol.dispose](): void {
-    this.drop();
-  }
-
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
     return settledPromise(this.task).then(onFulfilled, onRejected);
   }
@@ -415,9 +411,28 @@ function stateOf(future: Future<unknown>): number | undefined {
 
 /** Runs `fn` in a macrotask: after every microtask queued so far (and those they queue). */
 function afterMicrotasks(fn: () => void): void {
-  if (typeof setImmediate === "function") setImmediate(fn);
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  if (typeof immediate === "function") immediate(fn);
   else setTimeout(fn, 0);
 }
+
+/**
+ * `using handle = spawn(...)` drops the handle at the end of the block: `[Symbol.dispose]` is
+ * `drop`, where the engine knows the symbol.
+ */
+export function disposableByDrop(target: { prototype: { drop(): void } }): void {
+  const dispose = (Symbol as { dispose?: symbol }).dispose;
+  if (dispose === undefined) return;
+  Object.defineProperty(target.prototype, dispose, {
+    value: function (this: { drop(): void }): void {
+      this.drop();
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+disposableByDrop(JoinHandle);
 
 function performanceNow(): number {
   return globalThis.performance.now();

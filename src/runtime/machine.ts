@@ -14,6 +14,7 @@ import type { Context } from "./context.js";
 import { dropFuture, type Future } from "./future.js";
 import type { Poll } from "./poll.js";
 import { promiseOf } from "./tasks.js";
+import { disposableByDrop } from "./executor.js";
 
 export const DONE = -1;
 export const POISONED = -2;
@@ -68,10 +69,6 @@ export abstract class StateMachine<T> implements Future<T> {
     dropFuture(awaitee);
   }
 
-  [Symbol.dispose](): void {
-    this.drop();
-  }
-
   /** `await machine` from code that is not lowered: runs the machine as a task (future mode). */
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
     return promiseOf(this).then(onFulfilled, onRejected);
@@ -102,3 +99,5 @@ export abstract class StateMachine<T> implements Future<T> {
 export function keepShape<M>(machineClass: new (...inputs: never[]) => M): M {
   return new machineClass();
 }
+
+disposableByDrop(StateMachine);
