@@ -29,6 +29,10 @@ export interface LowerArgs extends LoweringArgs {
 export interface RunArgs extends LoweringArgs {
   /** Everything after `--`, for the program. */
   programArgs: string[];
+  /** The clock of the executor that runs an exported `main`. */
+  clock: "real" | "virtual";
+  /** Print every spawn, poll, wake, completion and drop of the executor on stderr. */
+  trace: boolean;
 }
 
 export type CheckArgs = LoweringArgs;
@@ -44,6 +48,8 @@ const OPTIONS = {
   out: { type: "string", short: "o" },
   diff: { type: "boolean" },
   phase: { type: "string" },
+  clock: { type: "string" },
+  trace: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
@@ -53,7 +59,7 @@ type OptionName = keyof typeof OPTIONS;
 /** Which options each command accepts (help and version are accepted everywhere). */
 const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
   lower: ["mode", "function", "js", "runtime", "out", "diff", "phase"],
-  run: ["mode", "function"],
+  run: ["mode", "function", "clock", "trace"],
   check: ["mode", "function"],
 };
 
@@ -120,7 +126,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
         phase: given.has("phase") ? choice<Phase>(given, "phase", ["normalize", "ir", "states", "layout"], "ir") : undefined,
       };
     case "run":
-      return { command: "run", ...lowering, programArgs };
+      return { command: "run", ...lowering, programArgs, clock: choice(given, "clock", ["real", "virtual"], "real"), trace: given.has("trace") };
     case "check":
       return { command: "check", ...lowering };
     default: {

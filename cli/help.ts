@@ -8,7 +8,9 @@ Usage:
   unawait FILE [options]                print the lowered TypeScript, formatted
   unawait lower FILE|- [options]        print the lowered code (- reads the source from stdin)
   unawait run FILE [options] [-- ARGS]  lower FILE to JavaScript and run it with node,
-                                        passing ARGS, stdin, stdout, stderr and the exit code
+                                        passing ARGS, stdin, stdout, stderr and the exit code;
+                                        a FILE that exports main runs main() as the root task
+                                        of an executor (import from "unawait/runtime" freely)
   unawait check FILE [options]          run FILE natively and lowered and compare stdout,
                                         exit code and uncaught error; print "same output"
                                         or the differences (each run is stopped after 10 s)
@@ -27,6 +29,11 @@ Options:
   --phase PHASE            lower: print a phase boundary instead: normalize (awaits lifted to
                                         statements), ir (instructions), states, or layout (fields,
                                         locals, environments, what is live where)
+  --clock real|virtual     run: the executor's clock for main (default real); virtual:
+                           time jumps to the next timer whenever every task waits, so
+                           sleeps take no time and every run does the same
+  --trace                  run: print every spawn, poll (states before and after, with
+                           their lines), wake, completion and drop on stderr
   -h, --help               print this help
   --version                print the version
 
@@ -44,6 +51,7 @@ Examples:
   unawait lower shop.ts --js --runtime inline -o shop.js
   cat shop.ts | unawait lower - --diff
   unawait run server.ts --mode future -- --port 8080
+  unawait run fixtures/seeds/join-two-tasks.ts --mode future --clock virtual --trace
   unawait check fixtures/basics/example-total.ts
 `;
 

@@ -10,21 +10,29 @@ import vm from "node:vm";
 import type { Diagnostic, LowerOptions, LowerResult, SourceMapV3 } from "./api.js";
 import { inlineRuntime } from "./emit/inlineRuntime.js";
 import { unawaitTransformer, type TransformReport } from "./transform.js";
-import { refusals } from "./refusals.js";
+import { modeOf, refusals } from "./refusals.js";
+import { importsRuntime, runtimeImportsFromInline } from "./runtimeImports.js";
+import { unusedFutures } from "./analyze/mustUse.js";
 import { respellAwaitNames, restoreAwaitNames, type Respelled } from "./awaitAsName.js";
 import { respellCaseTests } from "./caseTestParentheses.js";
 
 export function lower(source: string, options: LowerOptions = {}): LowerResult {
   const fileName = options.fileName ?? "input.ts";
   const { sf, kind, text, respelled } = parse(fileName, source);
-  const diagnostics = [...syntaxErrors(sf, fileName), ...refusals(sf, fileName, options.mode)];
+  const mode = modeOf(source, options.mode);
+  const diagnostics = [...syntaxErrors(sf, fileName), ...refusals(sf, fileName)];
+  if (mode === "future" && diagnostics.length === 0) diagnostics.push(...unusedFutures(sf, fileName));
   if (diagnostics.length === 0 && !ts.isExternalModule(sf)) diagnostics.push(...earlyErrors(source, kind, fileName, sf));
   if (diagnostics.some((d) => d.severity === "error")) return { code: "", machines: [], diagnostics };
 
   const report: TransformReport = { machines: [], diagnostics };
   const boundaries: string[] = [];
   const observe = options.phase ? (phase: string, text: string) => void (phase === options.phase && boundaries.push(text)) : undefined;
-  const transformer = unawaitTransformer({ fileName, functionName: options.functionName, observe }, report);
+  // The program's own imports of the runtime read the pasted copy when there is one.
+  const inline = (options.runtime ?? "import") === "inline";
+  const linksRuntime = importsRuntime(sf);
+  const inlineImports = inline && linksRuntime ? [runtimeImportsFromInline()] : [];
+  const transformer = unawaitTransformer({ fileName, functionName: options.functionName, observe, mode }, report);
   let code: string;
   let map: SourceMapV3 | undefined;
   if (options.target === "js") {
@@ -33,14 +41,14 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     const out = ts.transpileModule(text, {
       fileName: kind === ts.ScriptKind.JS ? "input.js" : kind === ts.ScriptKind.TSX ? "input.tsx" : kind === ts.ScriptKind.JSX ? "input.jsx" : "input.ts",
       compilerOptions: { ...jsOptions, sourceMap: true, inlineSources: true },
-      transformers: { before: [transformer] },
+      transformers: { before: [transformer, ...inlineImports] },
     });
     code = out.outputText.replace(/\n?\/\/# sourceMappingURL=.*\s*$/, "\n");
     map = out.sourceMapText ? (JSON.parse(out.sourceMapText) as SourceMapV3) : undefined;
     if (map) map.sources = [fileName];
     if (map?.sourcesContent) map.sourcesContent = [source];
   } else {
-    const result = ts.transform(sf, [transformer]);
+    const result = ts.transform(sf, [transformer, ...inlineImports]);
     code = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(result.transformed[0]!);
     result.dispose();
   }
@@ -51,7 +59,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     return { code: "", machines: [], diagnostics: report.diagnostics };
   }
   if (options.phase) return { code: boundaries.join("\n\n") + "\n", machines: report.machines, diagnostics: report.diagnostics };
-  if (report.machines.length > 0) {
+  if (report.machines.length > 0 || (inline && linksRuntime)) {
     const linked = linkRuntime(code, options.runtime ?? "import", ts.isExternalModule(sf), options.target !== "js");
     code = linked.code;
     if (map) map.mappings = shiftLines(map.mappings, linked.atLine, linked.lines);
@@ -73,7 +81,7 @@ function shiftLines(mappings: string, atLine: number, count: number): string {
  * typed as the module, and a namespace of the same name (types only, erased) gives the machines the
  * `$rt.Context`-style types they name.
  */
-const RUNTIME_TYPES: Record<string, string> = { Awaitee: "", Context: "", Poll: "<T>", SuperAccess: "", Resumption: "", Signal: "" };
+const RUNTIME_TYPES: Record<string, string> = { Awaitee: "", Context: "", Poll: "<T>", SuperAccess: "", Resumption: "", Signal: "", StateMachine: "<T>" };
 
 function scriptTypedLink(code: string): string {
   const used = Object.keys(RUNTIME_TYPES).filter((t) => new RegExp(`\\$rt\\.${t}\\b`).test(code));

@@ -10,7 +10,7 @@
  *   7. emit       (emit/machine.ts)    the class with `poll`, and the wrapper
  */
 import ts from "typescript";
-import type { MachineInfo, Phase } from "./api.js";
+import type { MachineInfo, Mode, Phase } from "./api.js";
 import { printIR, printLayout, printNormalized, printStates } from "./ir/print.js";
 import { bindFunction, type Binding, type BindingInfo } from "./analyze/bindings.js";
 import { bindingsWithDeadZone } from "./analyze/tdz.js";
@@ -33,6 +33,12 @@ export type AsyncFunctionNode = ts.FunctionDeclaration | ts.FunctionExpression |
 export interface LowerContext {
   sourceFile: ts.SourceFile;
   fileName: string;
+  /**
+   * promise: the wrapper returns `$rt.promise(machine)` and `await` hands its operand to the
+   * promise driver. future: the wrapper returns the machine itself (lazy: nothing runs until it is
+   * polled) and `await` adapts its operand with `$rt.intoFuture`.
+   */
+  mode: Mode;
   /** The file's name authority: machine class names are unique in the file. */
   names: NameAuthority;
   isStableName: (name: string) => boolean;
@@ -228,6 +234,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     resultType,
     extras: extras.map(({ field, type }) => ({ field, type })),
     typeParameters,
+    mode: ctx.mode,
   });
 
   // The wrapper keeps the function's name, parameters (for `length`) and types.
@@ -243,17 +250,20 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   const classRef = ctx.ownerClass ? f.createPropertyAccessExpression(id(ctx.ownerClass), f.createPrivateIdentifier(`#${className}`)) : id(className);
   const typeArguments = typeParameters.length ? typeParameters.map((p) => f.createTypeReferenceNode(p.name.text)) : undefined;
   const machineObject = f.createNewExpression(classRef, typeArguments, ctorArgs);
-  // An async function returns the promise of its machine (a generator's body is built below).
-  const call = runtimeCall("promise", [machineObject]);
+  // An async function returns the promise of its machine, or in future mode the machine itself
+  // (a generator's body is built below).
+  const futureMode = ctx.mode === "future" && kind === "async";
+  const call = futureMode ? machineObject : runtimeCall("promise", [machineObject]);
+  const wrapperType = futureMode ? futureReturnType(fn.type) : fn.type;
   const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
   // The body's directive prologue ("use strict") stays with the function: it decides `this` in a call.
   const prologue = ts.isBlock(fn.body!) ? fn.body.statements.filter((st, i, all) => all.slice(0, i + 1).every((x) => ts.isExpressionStatement(x) && ts.isStringLiteral(x.expression))) : [];
   const wrapperBody = block([...prologue, f.createReturnStatement(call)]);
   let replacement: AsyncFunctionNode;
-  if (ts.isFunctionDeclaration(fn)) replacement = f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, wrapperParams, fn.type, wrapperBody);
-  else if (ts.isFunctionExpression(fn)) replacement = f.updateFunctionExpression(fn, modifiers as ts.Modifier[] | undefined, undefined, fn.name, fn.typeParameters, wrapperParams, fn.type, wrapperBody);
-  else if (ts.isArrowFunction(fn)) replacement = f.updateArrowFunction(fn, modifiers as ts.Modifier[] | undefined, fn.typeParameters, wrapperParams, fn.type, fn.equalsGreaterThanToken, call);
-  else replacement = f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, wrapperParams, fn.type, wrapperBody);
+  if (ts.isFunctionDeclaration(fn)) replacement = f.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, wrapperParams, wrapperType, wrapperBody);
+  else if (ts.isFunctionExpression(fn)) replacement = f.updateFunctionExpression(fn, modifiers as ts.Modifier[] | undefined, undefined, fn.name, fn.typeParameters, wrapperParams, wrapperType, wrapperBody);
+  else if (ts.isArrowFunction(fn)) replacement = f.updateArrowFunction(fn, modifiers as ts.Modifier[] | undefined, fn.typeParameters, wrapperParams, wrapperType, fn.equalsGreaterThanToken, call);
+  else replacement = f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, wrapperParams, wrapperType, wrapperBody);
 
   const machine: MachineInfo = {
     name: displayName,
@@ -296,17 +306,20 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     return { replacement: generator, classDecl, after: sloppyPoll ? [sloppyPoll] : [], info: machine };
   }
   // To a program that inspects it, the wrapper is an async function: its prototype is
-  // AsyncFunction.prototype. Declarations are marked where their machine class is placed.
+  // AsyncFunction.prototype. Declarations are marked where their machine class is placed. In
+  // future mode it is not one (it returns a future, not a promise) and stays a plain function.
   const after: ts.Statement[] = sloppyPoll ? [sloppyPoll] : [];
+  const markAsync = (fnValue: ts.Expression, inferredName?: string): ts.Expression =>
+    futureMode ? fnValue : runtimeCall("asyncFunction", [fnValue, ...(inferredName !== undefined ? [f.createStringLiteral(inferredName)] : [])]);
   let outer: AsyncFunctionNode | ts.Expression | undefined = replacement;
   const methodForm = (name: string, params: readonly ts.ParameterDeclaration[]): ts.Expression => {
     // `{ total(ids) { ... } }.total`: a method is no constructor, has no `prototype` and no sloppy
     // `caller`/`arguments`, as an async function; it keeps its name and its dynamic `this`.
     const key = isIdentifierText(name) ? f.createIdentifier(name) : f.createStringLiteral(name);
-    const method = f.createMethodDeclaration(undefined, undefined, key, undefined, fn.typeParameters, params, fn.type, wrapperBody);
+    const method = f.createMethodDeclaration(undefined, undefined, key, undefined, fn.typeParameters, params, wrapperType, wrapperBody);
     const holder = f.createObjectLiteralExpression([method]);
     const picked = ts.isIdentifier(key) ? f.createPropertyAccessExpression(holder, key) : f.createElementAccessExpression(holder, key);
-    return runtimeCall("asyncFunction", [picked]);
+    return markAsync(picked);
   };
   if (ts.isFunctionDeclaration(fn) && fn.name) {
     const exported = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword);
@@ -318,7 +331,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
       const flags = scope === "block" ? ts.NodeFlags.Let : ts.NodeFlags.None;
       after.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(fn.name.text, undefined, undefined, methodForm(fn.name.text, wrapperParams))], flags)));
       outer = undefined;
-    } else {
+    } else if (!futureMode) {
       after.push(f.createExpressionStatement(runtimeCall("asyncFunction", [id(fn.name.text)])));
     }
   } else if (ts.isFunctionExpression(replacement) && !selfName) {
@@ -332,7 +345,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   } else if (ts.isFunctionExpression(replacement) || ts.isArrowFunction(replacement)) {
     // Wrapping would lose the name an anonymous function gets from its context (`const f = ...`).
     const inferred = !(ts.isFunctionExpression(fn) && fn.name) ? functionNameOf(original) : undefined;
-    outer = runtimeCall("asyncFunction", [replacement, ...(inferred !== undefined ? [f.createStringLiteral(inferred)] : [])]);
+    outer = futureMode ? replacement : markAsync(replacement, inferred);
   }
   return { replacement: outer, classDecl, after, info: machine };
 }
@@ -403,6 +416,15 @@ function insideDerivedConstructor(node: ts.Node): boolean {
     if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return false;
   }
   return false;
+}
+
+/**
+ * The wrapper's return type in future mode: `Promise<T>` becomes `$rt.StateMachine<T>`; any other
+ * annotation is dropped (the machine's type is inferred).
+ */
+function futureReturnType(type: ts.TypeNode | undefined): ts.TypeNode | undefined {
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || type.typeName.text !== "Promise" || type.typeArguments?.length !== 1) return undefined;
+  return f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "StateMachine"), type.typeArguments);
 }
 
 /** Is the function strict-mode code? (A module, a class body, or a "use strict" on the way up.) */

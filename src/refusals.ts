@@ -1,7 +1,7 @@
 /**
- * What is refused before anything is transformed, by `lower()` and the plugin alike: future mode
- * (not built yet), and `with` and direct `eval` inside an async function or a generator — their
- * scoping is decided at run time, so no machine can keep it.
+ * What is refused before anything is transformed, by `lower()` and the plugin alike: `with` and
+ * direct `eval` inside an async function or a generator — their scoping is decided at run time, so
+ * no machine can keep it.
  */
 import ts from "typescript";
 import type { Diagnostic, Mode } from "./api.js";
@@ -14,12 +14,8 @@ export function modeOf(source: string, requested: Mode | undefined): Mode {
   return (/^\s*\/\/\s*@unawait-mode\s+(promise|future)\b/m.exec(source)?.[1] as Mode | undefined) ?? requested ?? "promise";
 }
 
-export function refusals(sf: ts.SourceFile, fileName: string, requested: Mode | undefined): Diagnostic[] {
+export function refusals(sf: ts.SourceFile, fileName: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  if (modeOf(sf.text, requested) === "future") {
-    // Refused rather than lowered in promise mode: never code that behaves otherwise without saying so.
-    out.push({ severity: "error", code: "UA0003", message: "future mode is not built yet (issue 5); lower in promise mode", fileName, line: 1, column: 1, start: 0, length: 0 });
-  }
   const inside = (what: string) => (node: ts.Node): void => {
     if (ts.isWithStatement(node)) {
       const d = diagnosticAt(sf, fileName, node, "UA1002", `\`with\` inside ${what} cannot be lowered: its scope is decided at run time`, "error");

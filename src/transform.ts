@@ -8,7 +8,7 @@
  * wrapper and class as ordinary code.
  */
 import ts from "typescript";
-import type { Diagnostic, MachineInfo, Phase } from "./api.js";
+import type { Diagnostic, MachineInfo, Mode, Phase } from "./api.js";
 import { identifiersIn, NameAuthority } from "./names.js";
 import { f, runtimeCall } from "./normalize/factory.js";
 import { containsLowerable, functionNameOf, isLowerable } from "./discover/functions.js";
@@ -22,6 +22,8 @@ export interface TransformReport {
 
 export interface TransformOptions {
   fileName: string;
+  /** promise: indistinguishable from native (default). future: Rust's lazy futures. */
+  mode?: Mode;
   functionName?: string;
   /** Receives each phase boundary of each machine as text. */
   observe?: (phase: Phase, text: string) => void;
@@ -102,7 +104,7 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
           if (inClass && inClass.name === undefined) {
             throw new UnsupportedAwait(node, "an async method that uses private names in an anonymous class (give the class a name)");
           }
-          const lowered = lowerFunction(inner, node, { sourceFile, fileName: options.fileName, names, isStableName, innerClasses, ownerClass: inClass?.name, observe: options.observe });
+          const lowered = lowerFunction(inner, node, { sourceFile, fileName: options.fileName, mode: options.mode ?? "promise", names, isStableName, innerClasses, ownerClass: inClass?.name, observe: options.observe });
           report.machines.push(lowered.info);
           if (inClass) {
             const c = lowered.classDecl;

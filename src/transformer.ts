@@ -24,7 +24,8 @@
 import { posix } from "node:path";
 import ts from "typescript";
 import type { Diagnostic } from "./api.js";
-import { refusals } from "./refusals.js";
+import { modeOf, refusals } from "./refusals.js";
+import { unusedFutures } from "./analyze/mustUse.js";
 import { unawaitTransformer, type TransformReport } from "./transform.js";
 
 /** The module the generated code's `$rt` comes from. */
@@ -32,7 +33,7 @@ export const RUNTIME_MODULE = "unawait/runtime";
 
 /** The plugin's entry in `compilerOptions.plugins`. ts-patch's own keys (`transform`, `after`, ...) are ignored. */
 export interface UnawaitPluginConfig {
-  /** Only "promise" is built; "future" is refused as `lower()` refuses it. A `// @unawait-mode` pragma wins. */
+  /** "promise" (default) or "future" (Rust's lazy futures). A `// @unawait-mode` pragma in a file wins. */
   mode?: "promise" | "future";
   [key: string]: unknown;
 }
@@ -106,14 +107,15 @@ export default function unawaitPlugin(
     // The compiler reports syntax errors itself; a file that has them is not lowered.
     if (program && program.getSyntacticDiagnostics(parsed).length > 0) return sourceFile;
 
-    const refused = refusals(sourceFile, fileName, config.mode);
+    const refused = refusals(sourceFile, fileName);
     if (refused.length > 0) {
       surface(refused, parsed);
       return sourceFile;
     }
 
-    const report: TransformReport = { machines: [], diagnostics: [] };
-    const lowered = unawaitTransformer({ fileName }, report)(context)(sourceFile);
+    const mode = modeOf(sourceFile.text, config.mode);
+    const report: TransformReport = { machines: [], diagnostics: mode === "future" ? unusedFutures(sourceFile, fileName) : [] };
+    const lowered = unawaitTransformer({ fileName, mode }, report)(context)(sourceFile);
     surface(report.diagnostics, parsed);
     if (report.diagnostics.some((d) => d.severity === "error")) return sourceFile;
     if (report.machines.length === 0) return lowered;

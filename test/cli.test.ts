@@ -68,7 +68,7 @@ describe("unawait --help and --version", () => {
     const { code, stdout, stderr } = await unawait(["--help"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
-    for (const word of ["unawait FILE", "lower FILE|-", "run FILE", "-- ARGS", "check FILE", "--js", "--runtime import|inline", "-o, --out OUT", "--function NAME", "--mode promise|future", "--diff", "-h, --help", "--version", "Exit codes"]) {
+    for (const word of ["unawait FILE", "lower FILE|-", "run FILE", "-- ARGS", "check FILE", "--js", "--runtime import|inline", "-o, --out OUT", "--function NAME", "--mode promise|future", "--clock real|virtual", "--trace", "--diff", "-h, --help", "--version", "Exit codes"]) {
       expect(stdout).toContain(word);
     }
   });
@@ -297,31 +297,68 @@ describe("lowering through the CLI", () => {
 
 });
 
-// Future mode is issue 5. Until it is built, asking for it is an error, never promise-mode code in
-// disguise. The two specs below describe what it must do; `it.fails` keeps them honest: each starts
-// failing the suite the day future mode makes it pass, and must then become a plain `it`.
-describe("future mode (issue 5, not built yet)", () => {
-  it("--mode future is refused with a diagnostic, and nothing is printed", async () => {
-    const name = file("total.ts", exampleTotal);
-    const { code, stdout, stderr } = await unawait([name, "--mode", "future"]);
-    expect(code).toBe(1);
-    expect(stdout).toBe("");
-    expect(stderr).toMatch(/error UA\d+: future mode is not built yet/);
-  });
-
-  it.fails("--mode future prints different code from promise mode", async () => {
+describe("future mode", () => {
+  it("--mode future prints different code from promise mode: the machine itself, awaits adapted by intoFuture", async () => {
     const name = file("total.ts", exampleTotal);
     const [promise, future] = await Promise.all([unawait([name]), unawait([name, "--mode", "future"])]);
     expect(future.code).toBe(0);
     expect(future.stdout).not.toBe(promise.stdout);
+    expect(future.stdout).toContain("return new total$Future(");
+    expect(future.stdout).toContain("$rt.intoFuture(");
+    expect(future.stdout).not.toContain("$rt.promise(");
   });
 
-
-  it.fails("warnings print but do not fail: a future created and never awaited (future mode)", async () => {
+  it("warnings print but do not fail: a future created and never awaited (future mode)", async () => {
     const name = file("dropped.ts", `async function work() { console.log("never runs"); }\nwork();\nconsole.log("done");\n`);
     const { code, stdout, stderr } = await unawait([name, "--mode", "future"]);
     expect(code).toBe(0);
     expect(stdout).not.toBe("");
-    expect(stderr).toMatch(/^dropped\.ts:2:1: warning UA\d+: /);
+    expect(stderr).toMatch(/^dropped\.ts:2:1: warning UA2002: the future of `work\(\)` is never awaited, and futures do nothing unless you await or poll them/);
+  });
+
+  it("void f() drops a future on purpose: no warning", async () => {
+    const name = file("voided.ts", `async function work() {}\nvoid work();\n`);
+    const { code, stderr } = await unawait([name, "--mode", "future"]);
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+  });
+
+  it("run: the exported main is the root task; the virtual clock jumps over sleeps and reports the time", async () => {
+    const name = file(
+      "hello.ts",
+      `import { sleep, now } from "unawait/runtime";\nexport async function main() {\n  console.log("hello...", now());\n  await sleep(1000);\n  console.log("world!", now());\n}\n`,
+    );
+    const started = Date.now();
+    const { code, stdout, stderr } = await unawait(["run", name, "--mode", "future", "--clock", "virtual"]);
+    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: "hello... 0\nworld! 1000\n", stderr: "unawait: main finished after 1000 ms of virtual time\n" });
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it("run --trace prints every spawn, poll (states and lines), wake and completion on stderr", async () => {
+    const name = file("traced.ts", `import { sleep } from "unawait/runtime";\nexport async function main() {\n  await sleep(5);\n}\n`);
+    const { code, stderr } = await unawait(["run", name, "--mode", "future", "--clock", "virtual", "--trace"]);
+    expect(code).toBe(0);
+    expect(stderr.split("\n")).toEqual([
+      "[    0 ms] task 1 main: spawned",
+      "[    0 ms] task 1 main: polled, async function main state 0 (line 2) -> 1 (line 3), pending",
+      "[    5 ms] clock 0 -> 5 ms",
+      "[    5 ms] task 1 main: woken",
+      "[    5 ms] task 1 main: polled, async function main state 1 (line 3) -> DONE, ready",
+      "[    5 ms] task 1 main: finished",
+      "unawait: main finished after 5 ms of virtual time",
+      "",
+    ]);
+  });
+
+  it("run: a main that throws fails the program with its error (exit 1)", async () => {
+    const name = file("fails.ts", `export async function main() {\n  throw new Error("boom in main");\n}\n`);
+    const { code, stderr } = await unawait(["run", name, "--mode", "future"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("boom in main");
+  });
+
+  it("a bad --clock is a usage error", async () => {
+    file("a.ts", "export {};\n");
+    expect(await unawait(["run", "a.ts", "--clock", "fast"])).toEqual({ code: 2, stdout: "", stderr: "unawait: --clock must be real or virtual, not 'fast' (see unawait --help)\n" });
   });
 });

@@ -302,10 +302,18 @@ describe("the plugin's factory, called directly", () => {
     }
   });
 
-  it("refuses future mode, as lower() does", () => {
+  it("lowers in future mode when its options ask, and warns about a future never awaited", () => {
     const added: ts.Diagnostic[] = [];
-    transform("f.ts", "export async function f() { await 1; }\n", unawaitPlugin(undefined, { mode: "future" }, { addDiagnostic: (d) => added.push(d) }));
-    expect(added.map((d) => d.messageText)).toEqual([expect.stringMatching(/^UA0003: future mode/)]);
+    const out = transform("f.ts", "export async function f() { await 1; }\nf();\n", unawaitPlugin(undefined, { mode: "future" }, { addDiagnostic: (d) => added.push(d) }));
+    expect(out).toContain("return new f$Future()");
+    expect(out).toContain("$rt.intoFuture(1)");
+    expect(out).not.toContain("$rt.promise(");
+    expect(added.map((d) => [d.category, d.messageText])).toEqual([[ts.DiagnosticCategory.Warning, expect.stringMatching(/^UA2002: the future of `f\(\)` is never awaited/)]]);
+  });
+
+  it("a // @unawait-mode future pragma wins over the plugin's mode", () => {
+    const out = transform("p.ts", "// @unawait-mode future\nexport async function p() { await 1; }\n", unawaitPlugin(undefined, {}, {}));
+    expect(out).toContain("return new p$Future()");
   });
 
   it("refuses an unknown mode in the plugin's options, once", () => {

@@ -13,6 +13,7 @@ import type { Binding, BindingInfo } from "../analyze/bindings.js";
 import { isFunctionBoundary } from "../analyze/suspension.js";
 import { jumpMarkers, machineExpressions } from "../ir/build.js";
 import type { Instr, Label, TryRecord } from "../ir/ir.js";
+import type { Mode } from "../api.js";
 import type { SplitBody, State } from "../ir/split.js";
 import { plainContext } from "../ir/visit.js";
 import { forEachBindingName, type Home, type Layout } from "../layout/liveness.js";
@@ -67,6 +68,8 @@ export interface MachineParts {
   kind: "async" | "generator" | "asyncGenerator";
   /** Type parameters in scope at the function that its types use: the class declares them too. */
   typeParameters: readonly ts.TypeParameterDeclaration[];
+  /** How an async function's `await` adapts its operand: `$rt.awaitable` (promise) or `$rt.intoFuture` (future). */
+  mode: Mode;
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
 }
@@ -383,7 +386,8 @@ class MachineEmitter {
           const out = i.operand ? [stmt(assign(thisField(MACHINE.out), this.expression(i.operand)))] : i.kind === "return" ? [] : [stmt(assign(thisField(MACHINE.out), id("undefined")))];
           return [...out, ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), signal))];
         }
-        return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("awaitable", [this.expression(i.operand!)]))), ...clears, setState];
+        const adapter = this.m.mode === "future" ? "intoFuture" : "awaitable";
+        return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall(adapter, [this.expression(i.operand!)]))), ...clears, setState];
       }
       case "resume": {
         if (i.kind === "yield") {

@@ -38,7 +38,18 @@ export interface RuntimeOptions {
 /** What the trace hook hears. `task` is the task's number, 1 for the first task of a runtime. */
 export type TraceEvent =
   | { kind: "spawn"; task: number; name: string; at: number; by?: number }
-  | { kind: "poll"; task: number; at: number; before: number | undefined; after: number | undefined; outcome: "pending" | "ready" | "threw" }
+  | {
+      kind: "poll";
+      task: number;
+      at: number;
+      /** The task's machine (its `$layout` name) and its state before and after the poll, with their source lines. */
+      machine?: string;
+      before?: number;
+      after?: number;
+      lineBefore?: number;
+      lineAfter?: number;
+      outcome: "pending" | "ready" | "threw";
+    }
   | { kind: "wake"; task: number; at: number; by?: number }
   | { kind: "complete"; task: number; at: number; outcome: "value" | "error" | "aborted" }
   | { kind: "drop"; task: number; at: number }
@@ -151,7 +162,9 @@ export class Runtime {
     const task = new Task(this, this.nextId++, name, future);
     this.live.add(task as Task<unknown>);
     this.trace?.({ kind: "spawn", task: task.id, name, at: this.now(), ...(this.polling ? { by: this.polling.id } : {}) });
-    this.wake(task);
+    task.state = TASK_QUEUED;
+    this.queue.push(task as Task<unknown>);
+    this.scheduleTurn();
     return task;
   }
 
@@ -234,18 +247,19 @@ export class Runtime {
     task.wokenWhileRunning = false;
     const future = task.future!;
     const before = this.trace ? stateOf(future) : undefined;
+    const traced = (outcome: "pending" | "ready" | "threw"): TraceEvent => ({ kind: "poll", task: task.id, at: this.now(), ...describePoll(future, before, stateOf(future)), outcome });
     this.polling = task;
     let result: Poll<unknown>;
     try {
       result = future.poll(task.cx);
     } catch (error) {
       this.polling = null;
-      this.trace?.({ kind: "poll", task: task.id, at: this.now(), before, after: stateOf(future), outcome: "threw" });
+      this.trace?.(traced("threw"));
       this.finish(task, { kind: "error", error });
       return;
     }
     this.polling = null;
-    this.trace?.({ kind: "poll", task: task.id, at: this.now(), before, after: stateOf(future), outcome: result === PENDING ? "pending" : "ready" });
+    this.trace?.(traced(result === PENDING ? "pending" : "ready"));
     if (result !== PENDING) {
       this.finish(task, { kind: "value", value: result });
       return;
@@ -401,6 +415,14 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
 function reportDetachedError(task: Task<unknown>, error: unknown): void {
   const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
   console.error(`unawait: ${task.name} threw, and its JoinHandle was dropped: ${text}`);
+}
+
+/** The machine's name and the states of a poll with their lines, from the class's `$layout`. */
+function describePoll(future: Future<unknown>, before: number | undefined, after: number | undefined): { machine?: string; before?: number; after?: number; lineBefore?: number; lineAfter?: number } {
+  const layout = (future.constructor as { $layout?: { name: string; states: ReadonlyArray<{ id: number; line: number }> } }).$layout;
+  if (!layout || before === undefined) return {};
+  const line = (state: number | undefined): number | undefined => (state === undefined ? undefined : layout.states.find((s) => s.id === state)?.line);
+  return { machine: layout.name, before, after, lineBefore: line(before), lineAfter: line(after) };
 }
 
 /** The state of a machine (`$state`), for the trace; undefined for other futures. */

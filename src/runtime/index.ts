@@ -50,3 +50,5 @@ export { intoFuture, isFuture, READY, ThenableFuture } from "./adapt.js";
 export { run, spawn, yieldNow, promiseOf, setAmbientRuntime, FutureBase } from "./tasks.js";
 export { now, sleep, sleepUntil, interval, timeout, TimeoutError, Sleep, Interval, type MissedTicks } from "./time.js";
 export { join, joinAll, tryJoin, select, race, type Result, type Selected } from "./combinators.js";
+export { traceTo } from "./trace.js";
+export { oneshot, OneshotSender, OneshotReceiver, RecvError, channel, unboundedChannel, Sender, Receiver, type SendResult, type TrySendResult, type RecvResult, type TryRecvResult } from "./channels.js";

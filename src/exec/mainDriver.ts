@@ -1,0 +1,53 @@
+/**
+ * What `unawait run` appends to a program that exports `main`: unawait's `#[tokio::main]`. The
+ * exported `main` becomes the root task of an executor with the clock asked for, and futures the
+ * program awaits outside its tasks run on that executor too.
+ *
+ *   [source]   export async function main() { await sleep(1000); console.log("done"); }
+ *   [appended] { const $runtime = new $rt.Runtime({ clock: "virtual" }); ...
+ *                $runtime.blockOn($rt.intoFuture(main()), "main") ... }
+ *
+ * A failing `main` fails the program as an uncaught error would (exit code 1, the error on
+ * stderr). On the virtual clock the driver says on stderr how much virtual time the run took.
+ */
+import ts from "typescript";
+
+export interface MainDriverOptions {
+  clock: "real" | "virtual";
+  trace: boolean;
+}
+
+/** Does the module export a binding named `main`? */
+export function exportsMain(source: string, fileName: string): boolean {
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
+  const exported = (node: ts.Node): boolean => ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+  return sf.statements.some((s) => {
+    if (ts.isFunctionDeclaration(s)) return exported(s) && s.name?.text === "main";
+    if (ts.isVariableStatement(s)) return exported(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === "main");
+    if (ts.isExportDeclaration(s) && !s.moduleSpecifier && s.exportClause && ts.isNamedExports(s.exportClause)) {
+      return s.exportClause.elements.some((e) => e.name.text === "main");
+    }
+    return false;
+  });
+}
+
+/** The statements appended to the program (which has `$rt`, the inline runtime, in scope). */
+export function mainDriver(options: MainDriverOptions): string {
+  const trace = options.trace ? `, trace: $rt.traceTo((line) => process.stderr.write(line + "\\n"))` : "";
+  const report =
+    options.clock === "virtual"
+      ? `() => process.stderr.write("unawait: main finished after " + $runtime.now() + " ms of virtual time\\n")`
+      : `() => {}`;
+  return `
+// unawait run: the exported main is the root task of an executor (its #[tokio::main]).
+if (typeof $rt === "undefined") main();
+else {
+  const $runtime = new $rt.Runtime({ clock: ${JSON.stringify(options.clock)}${trace} });
+  $rt.setAmbientRuntime($runtime);
+  $runtime.blockOn($rt.intoFuture(main()), "main").then(${report}, (error) => {
+    process.exitCode = 1;
+    setTimeout(() => { throw error; });
+  });
+}
+`;
+}
