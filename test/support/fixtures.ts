@@ -17,10 +17,16 @@ export interface Fixture {
   snapshotPath: string;
 }
 
+/**
+ * Topics whose programs are not compared with native: `seeds/` runs in future mode, where an async
+ * function is lazy by design, and its oracle is the output its seed text describes (seeds.test.ts).
+ */
+export const FUTURE_MODE_TOPICS: readonly string[] = ["seeds"];
+
 export function listFixtures(): Fixture[] {
   const out: Fixture[] = [];
   for (const topic of readdirSync(fixturesDir, { withFileTypes: true })) {
-    if (!topic.isDirectory()) continue;
+    if (!topic.isDirectory() || FUTURE_MODE_TOPICS.includes(topic.name)) continue;
     for (const file of readdirSync(join(fixturesDir, topic.name))) {
       if (!file.endsWith(".ts")) continue;
       const path = join(fixturesDir, topic.name, file);

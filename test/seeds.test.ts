@@ -1,0 +1,67 @@
+/**
+ * The seeds as fixtures (issue 5 item 8): every example of ../shared/seeds, written in TypeScript
+ * under fixtures/seeds/, runs the way a reader would run it — `unawait run FILE --mode future
+ * --clock virtual` — and prints what its text says it prints. The expected output is kept next to
+ * each program (`<name>.stdout`, and `<name>.stderr` with the warnings and the virtual time), and
+ * every program is run twice: a run on the virtual clock does the same thing every time.
+ */
+import { execFile } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { root } from "./support/fixtures.js";
+
+const run = promisify(execFile);
+const bin = join(root, "dist/cli/unawait.js");
+const seeds = readdirSync(join(root, "fixtures/seeds")).filter((f) => f.endsWith(".ts")).sort();
+
+async function runSeed(file: string): Promise<{ stdout: string; stderr: string }> {
+  const { stdout, stderr } = await run(process.execPath, [bin, "run", `fixtures/seeds/${file}`, "--mode", "future", "--clock", "virtual"], { cwd: root });
+  return { stdout, stderr };
+}
+
+describe.concurrent("the seeds' examples print what their texts say, in future mode on the virtual clock", () => {
+  it("there is one for every example with code in the four seed texts", () => {
+    expect(seeds.length).toBeGreaterThanOrEqual(15);
+  });
+
+  for (const file of seeds) {
+    it(file, async () => {
+      const base = join(root, "fixtures/seeds", file.slice(0, -3));
+      const expected = { stdout: readFileSync(`${base}.stdout`, "utf8"), stderr: readFileSync(`${base}.stderr`, "utf8") };
+      const [first, second] = [await runSeed(file), await runSeed(file)];
+      expect(first).toEqual(expected);
+      expect(second).toEqual(first);
+    });
+  }
+});
+
+describe("what the texts claim, asserted on the outputs", () => {
+  const out = (name: string): string => readFileSync(join(root, "fixtures/seeds", `${name}.stdout`), "utf8");
+  const err = (name: string): string => readFileSync(join(root, "fixtures/seeds", `${name}.stderr`), "utf8");
+
+  it("the sleep comes between hello... and world!", () => {
+    expect(out("say-hello-sleep")).toBe("hello... (0 ms)\nworld! (1000 ms)\n");
+  });
+
+  it("two tasks interleave under join: both start before either finishes, after 1 s in all", () => {
+    expect(out("join-two-tasks")).toBe("task 1 started\ntask 2 started\ntask 1 finished\ntask 2 finished\nboth done at 1000 ms\n");
+  });
+
+  it("two concurrent fetches take about 3 s, not 4 s", () => {
+    expect(out("join-fetches-3s-not-4s")).toContain("Total execution time is 3s, not 4s.");
+    expect(err("join-fetches-3s-not-4s")).toBe("unawait: main finished after 3000 ms of virtual time\n");
+  });
+
+  it("a future that is never awaited never runs, and the call is warned about", () => {
+    expect(out("no-await-pitfall")).toBe("Starting program.\nFinished program.\n");
+    expect(err("no-await-pitfall")).toMatch(/no-await-pitfall\.ts:14:3: warning UA2002: the future of `myTask\(\)` is never awaited/);
+    expect(out("hello-never-polled")).toBe("");
+  });
+
+  it("select returns with the first branch and drops the other", () => {
+    expect(out("select-first-wins")).toContain("task completed first");
+    expect(err("select-first-wins")).toBe("unawait: main finished after 1500 ms of virtual time\n");
+  });
+});
