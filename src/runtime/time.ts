@@ -101,10 +101,10 @@ export class Interval {
     return (this.next ??= runtime.now());
   }
 
-  /** For `Tick`: the tick at `deadline` fired at `at`; schedule the one after. */
+  /** For `Tick`: the tick at `deadline` fired at `at`; schedule the one after. A tick more than 5 ms late was missed (tokio's rule). */
   ticked(deadline: number, at: number): void {
     const period = this.period;
-    if (this.missedTicks === "burst" || at < deadline + period) this.next = deadline + period;
+    if (this.missedTicks === "burst" || at <= deadline + 5) this.next = deadline + period;
     else if (this.missedTicks === "delay") this.next = at + period;
     else this.next = deadline + (Math.floor((at - deadline) / period) + 1) * period;
   }
