@@ -84,7 +84,8 @@ function shiftLines(mappings: string, atLine: number, count: number): string {
 const RUNTIME_TYPES: Record<string, string> = { Awaitee: "", Context: "", Poll: "<T>", SuperAccess: "", Resumption: "", Signal: "", StateMachine: "<T>" };
 
 function scriptTypedLink(code: string): string {
-  const used = Object.keys(RUNTIME_TYPES).filter((t) => new RegExp(`\\$rt\\.${t}\\b`).test(code));
+  // A type annotation reads `: $rt.X`; `extends $rt.StateMachine<T>` reads the value, which needs no alias.
+  const used = Object.keys(RUNTIME_TYPES).filter((t) => new RegExp(t === "StateMachine" ? `:\\s*\\$rt\\.${t}\\b` : `\\$rt\\.${t}\\b`).test(code));
   const from = `import("unawait/runtime")`;
   const aliases = used.map((t) => `type ${t}${RUNTIME_TYPES[t]} = ${from}.${t}${RUNTIME_TYPES[t]};`).join(" ");
   return `const $rt: typeof ${from} = require("unawait/runtime");\n` + (aliases ? `declare namespace $rt { ${aliases} }\n` : "");

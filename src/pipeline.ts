@@ -149,7 +149,8 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
 
   // 4. build IR, 5. split
   const describe = (n: ts.Node): string => shortText(n, sf);
-  const built = new Builder(sf, info, names, describe, deadZone, pollNames, generatorLike).build(normalized, position.line + 1);
+  const dropContext = ctx.mode === "future" && !generatorLike ? pollNames.context : undefined;
+  const built = new Builder(sf, info, names, describe, deadZone, pollNames, generatorLike, dropContext).build(normalized, position.line + 1);
   ctx.observe?.("ir", printIR(header, built, sf));
   const body5 = split(built);
   ctx.observe?.("states", printStates(header, body5, sf));

@@ -797,7 +797,8 @@ function completionLiteral(type: string, value?: ts.Expression): ts.Expression {
 function legend(m: MachineParts, rows: Array<{ id: number; label: string; line: number; live: string[] }>): string {
   const width = Math.max(...rows.map((r) => r.label.length), 10);
   const lines = rows.map((r) => ` *   ${String(r.id).padStart(2)}  ${r.label.padEnd(width)}  line ${String(r.line).padEnd(4)}${r.live.length ? ` live: ${r.live.join(", ")}` : ""}`);
-  return `*\n * State machine for \`${m.displayName}\` (${m.fileName}:${m.line})\n${lines.join("\n")}\n *   DONE / POISONED\n `;
+  const terminal = m.mode === "future" && m.kind === "async" ? "DONE / POISONED / DROPPED" : "DONE / POISONED";
+  return `*\n * State machine for \`${m.displayName}\` (${m.fileName}:${m.line})\n${lines.join("\n")}\n *   ${terminal}\n `;
 }
 
 function layoutLiteral(m: MachineParts, rows: Array<{ id: number; label: string; line: number; live: string[] }>, fields: string[]): ts.Expression {
@@ -820,6 +821,8 @@ function layoutLiteral(m: MachineParts, rows: Array<{ id: number; label: string;
         ),
       ),
       f.createPropertyAssignment("fields", f.createArrayLiteralExpression(fields.map(str))),
+      // Future mode: its await states check for `drop()` (runtime machine.ts).
+      ...(m.mode === "future" && m.kind === "async" ? [f.createPropertyAssignment("mode", str("future"))] : []),
     ],
     true,
   );

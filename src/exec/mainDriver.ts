@@ -8,7 +8,8 @@
  *                $runtime.blockOn($rt.intoFuture(main()), "main") ... }
  *
  * A failing `main` fails the program as an uncaught error would (exit code 1, the error on
- * stderr). On the virtual clock the driver says on stderr how much virtual time the run took.
+ * stderr). A `main` still waiting when nothing is left to run is reported, with exit code 1. On
+ * the virtual clock the driver says on stderr how much virtual time the run took.
  */
 import ts from "typescript";
 
@@ -44,9 +45,16 @@ if (typeof $rt === "undefined") main();
 else {
   const $runtime = new $rt.Runtime({ clock: ${JSON.stringify(options.clock)}${trace} });
   $rt.setAmbientRuntime($runtime);
-  $runtime.blockOn($rt.intoFuture(main()), "main").then(${report}, (error) => {
+  let $finished = false;
+  $runtime.blockOn($rt.intoFuture(main()), "main").then(() => { $finished = true; (${report})(); }, (error) => {
+    $finished = true;
     process.exitCode = 1;
     setTimeout(() => { throw error; });
+  });
+  process.on("exit", () => {
+    if ($finished) return;
+    process.stderr.write("unawait: main did not finish: every task is waiting, and nothing is left that could wake one (a promise that never settles, or tasks waiting on each other)\\n");
+    process.exitCode = 1;
   });
 }
 `;

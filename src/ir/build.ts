@@ -75,6 +75,11 @@ export class Builder {
      * (runtime coroutine.ts), `return` included, and resumes the machine with the outcome.
      */
     private readonly coroutine = false,
+    /**
+     * Future mode: the name of poll's context parameter. Each await's resume state then starts
+     * with the drop check (`if (cx === $rt.DROPPING)`, see runtime machine.ts `drop`).
+     */
+    private readonly dropContext: string | undefined = undefined,
   ) {}
 
   build(body: readonly ts.Statement[], startLine: number): BuiltBody {
@@ -181,6 +186,12 @@ export class Builder {
     const resume = this.newLabel(`resume after await #${index} ${what}`, this.line, true);
     this.emit({ op: "suspend", kind: "await", operand: e.expression, resume, index });
     this.mark(resume);
+    if (this.dropContext !== undefined) {
+      // Future mode: `drop()` polls with $rt.DROPPING; the machine leaves from here as a `return`
+      // would, through the finally blocks around this await, and does not poll its awaitee.
+      const dropping = f.createBinaryExpression(f.createIdentifier(this.dropContext), ts.SyntaxKind.EqualsEqualsEqualsToken, runtimeMember("DROPPING"));
+      this.emit({ op: "stmt", node: f.createIfStatement(dropping, this.marker(this.routeReturn(this.regions.length, undefined))) });
+    }
     this.emit({ op: "resume", kind: "await", target });
   }
 

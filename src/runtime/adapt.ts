@@ -15,7 +15,7 @@
  * - Anything else is ready at once (`await 5` is 5, without a tick).
  */
 import type { Context, Waker } from "./context.js";
-import { runningRuntime, type Runtime } from "./executor.js";
+import { isInternalPromise, runningRuntime, type Runtime } from "./executor.js";
 import type { Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
 
@@ -71,7 +71,8 @@ export class ThenableFuture<T> implements Future<T> {
     this.waker = cx.waker;
     if (this.state === THENABLE_WAITING) {
       this.state = THENABLE_STARTED;
-      this.runtime = runningRuntime();
+      // A promise the runtime settles itself (`then` of a future) does not hold the virtual clock.
+      this.runtime = isInternalPromise(this.thenable) ? null : runningRuntime();
       this.runtime?.externalStarted();
       try {
         this.then.call(

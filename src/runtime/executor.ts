@@ -351,6 +351,22 @@ export class Runtime {
   }
 }
 
+/**
+ * Promises that settle because a task of a runtime finishes: those of `then` on a future or a
+ * join handle. Awaiting one is no reason for the virtual clock to wait (see `external`): the
+ * runtime itself settles it, and may first have to move the clock.
+ */
+const internalPromises = new WeakSet<object>();
+
+export function internalPromise<P extends object>(promise: P): P {
+  internalPromises.add(promise);
+  return promise;
+}
+
+export function isInternalPromise(value: object): boolean {
+  return internalPromises.has(value);
+}
+
 /** A promise of the task's outcome (made once per task). */
 export function settledPromise<T>(task: Task<T>): Promise<T> {
   if (task.settled) return task.settled;
@@ -364,7 +380,7 @@ export function settledPromise<T>(task: Task<T>): Promise<T> {
     if (task.outcome) settle();
     else task.onFinish = settle;
   });
-  return task.settled;
+  return internalPromise(task.settled);
 }
 
 /**
@@ -407,7 +423,7 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
   }
 
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return settledPromise(this.task).then(onFulfilled, onRejected);
+    return internalPromise(settledPromise(this.task).then(onFulfilled, onRejected));
   }
 }
 

@@ -14,7 +14,7 @@ import type { Context } from "./context.js";
 import { dropFuture, type Future } from "./future.js";
 import type { Poll } from "./poll.js";
 import { promiseOf } from "./tasks.js";
-import { disposableByDrop } from "./executor.js";
+import { disposableByDrop, internalPromise } from "./executor.js";
 
 export const DONE = -1;
 export const POISONED = -2;
@@ -26,7 +26,16 @@ export interface Layout {
   name: string;
   states: ReadonlyArray<{ id: number; label: string; line: number; live: readonly string[] }>;
   fields: readonly string[];
+  /** "future" when lowered in future mode: each await state starts with the drop check. */
+  mode?: "future";
 }
+
+/**
+ * The context `drop()` polls a suspended machine with. A future-mode machine resumed with it does
+ * not poll its awaitee: it leaves from the await as a `return` would, running the finally blocks
+ * around it.
+ */
+export const DROPPING: Context = Object.freeze({ waker: Object.freeze({ wake() {} }) });
 
 /** The type of a machine's `$awaitee` field. */
 export type Awaitee = Future<unknown> | null;
@@ -58,20 +67,34 @@ export abstract class StateMachine<T> implements Future<T> {
   }
 
   /**
-   * Cancels the machine: it will not run again, and the future it awaits is dropped (recursively).
-   * A finished machine has nothing to drop.
+   * Cancels the machine (Rust's `Drop`): it will not run again. The finally blocks around the await
+   * it is suspended at run, then the future it awaits is dropped (recursively). A machine that
+   * never ran or has finished has nothing to run. An error thrown by a finally block goes on (the
+   * machine is then poisoned).
    */
   drop(): void {
-    if (this.$state < 0) return;
-    this.$state = DROPPED;
+    const state = this.$state;
+    if (state < 0) return;
     const awaitee = this.$awaitee;
     this.$awaitee = null;
-    dropFuture(awaitee);
+    try {
+      // Suspended at an await (not just made): run the finally blocks around it. An await inside
+      // one of them cannot wait now; the machine leaves it the same way, and the rest of that
+      // finally block is skipped.
+      const layout = (this.constructor as { $layout?: Layout }).$layout;
+      if (state > 0 && layout?.mode === "future") this.poll(DROPPING);
+    } finally {
+      if (this.$state !== POISONED) this.$state = DROPPED;
+      const left = this.$awaitee;
+      this.$awaitee = null;
+      dropFuture(awaitee);
+      dropFuture(left);
+    }
   }
 
   /** `await machine` from code that is not lowered: runs the machine as a task (future mode). */
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return promiseOf(this).then(onFulfilled, onRejected);
+    return internalPromise(promiseOf(this).then(onFulfilled, onRejected));
   }
 
   /** `return value`: the machine is DONE; the value was evaluated before this call. */

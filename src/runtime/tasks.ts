@@ -6,7 +6,7 @@
  *   [run]      await run(main(), { clock: "virtual" })
  */
 import type { Context } from "./context.js";
-import { currentRuntime, disposableByDrop, JoinHandle, Runtime, runningRuntime, type RuntimeOptions } from "./executor.js";
+import { currentRuntime, disposableByDrop, internalPromise, JoinHandle, Runtime, runningRuntime, type RuntimeOptions } from "./executor.js";
 import { intoFuture } from "./adapt.js";
 import type { Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
@@ -22,7 +22,7 @@ export abstract class FutureBase<T> implements Future<T>, PromiseLike<T> {
   drop(): void {}
 
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return promiseOf(this).then(onFulfilled, onRejected);
+    return internalPromise(promiseOf(this).then(onFulfilled, onRejected));
   }
 }
 

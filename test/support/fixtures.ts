@@ -18,10 +18,11 @@ export interface Fixture {
 }
 
 /**
- * Topics whose programs are not compared with native: `seeds/` runs in future mode, where an async
- * function is lazy by design, and its oracle is the output its seed text describes (seeds.test.ts).
+ * Topics whose programs are not compared with native: they run in future mode, where an async
+ * function is lazy by design. Their oracle is the output kept next to each program: what its seed
+ * text describes (`seeds/`), or what Rust's model says (`future/`); see future-mode.test.ts.
  */
-export const FUTURE_MODE_TOPICS: readonly string[] = ["seeds"];
+export const FUTURE_MODE_TOPICS: readonly string[] = ["seeds", "future"];
 
 export function listFixtures(): Fixture[] {
   const out: Fixture[] = [];

@@ -1,9 +1,12 @@
 /**
- * The seeds as fixtures (issue 5 item 8): every example of ../shared/seeds, written in TypeScript
- * under fixtures/seeds/, runs the way a reader would run it — `unawait run FILE --mode future
- * --clock virtual` — and prints what its text says it prints. The expected output is kept next to
- * each program (`<name>.stdout`, and `<name>.stderr` with the warnings and the virtual time), and
- * every program is run twice: a run on the virtual clock does the same thing every time.
+ * Future-mode programs, run the way a reader would run them — `unawait run FILE --mode future
+ * --clock virtual` — against the output kept next to each (`<name>.stdout`, and `<name>.stderr`
+ * with the warnings and the virtual time). Every program runs twice: a run on the virtual clock
+ * does the same thing every time.
+ *
+ * - fixtures/seeds/: every example of ../shared/seeds (issue 5 item 8), printing what its text says.
+ * - fixtures/future/: Rust's model beyond the seeds: drop running finally blocks, poisoning, ready
+ *   awaits without a tick, laziness, channels, intervals and timeouts.
  */
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -14,11 +17,22 @@ import { root } from "./support/fixtures.js";
 
 const run = promisify(execFile);
 const bin = join(root, "dist/cli/unawait.js");
-const seeds = readdirSync(join(root, "fixtures/seeds")).filter((f) => f.endsWith(".ts")).sort();
+const programs = (topic: string): string[] => readdirSync(join(root, "fixtures", topic)).filter((f) => f.endsWith(".ts")).sort();
+const seeds = programs("seeds");
 
-async function runSeed(file: string): Promise<{ stdout: string; stderr: string }> {
-  const { stdout, stderr } = await run(process.execPath, [bin, "run", `fixtures/seeds/${file}`, "--mode", "future", "--clock", "virtual"], { cwd: root });
+async function runProgram(path: string): Promise<{ stdout: string; stderr: string }> {
+  const { stdout, stderr } = await run(process.execPath, [bin, "run", path, "--mode", "future", "--clock", "virtual"], { cwd: root });
   return { stdout, stderr };
+}
+
+/** Runs `fixtures/<topic>/<file>` twice and compares both runs with the kept output. */
+async function checkProgram(topic: string, file: string): Promise<void> {
+  const base = join(root, "fixtures", topic, file.slice(0, -3));
+  const expected = { stdout: readFileSync(`${base}.stdout`, "utf8"), stderr: readFileSync(`${base}.stderr`, "utf8") };
+  const first = await runProgram(`fixtures/${topic}/${file}`);
+  const second = await runProgram(`fixtures/${topic}/${file}`);
+  expect(first).toEqual(expected);
+  expect(second).toEqual(first);
 }
 
 describe.concurrent("the seeds' examples print what their texts say, in future mode on the virtual clock", () => {
@@ -26,15 +40,11 @@ describe.concurrent("the seeds' examples print what their texts say, in future m
     expect(seeds.length).toBeGreaterThanOrEqual(15);
   });
 
-  for (const file of seeds) {
-    it(file, async () => {
-      const base = join(root, "fixtures/seeds", file.slice(0, -3));
-      const expected = { stdout: readFileSync(`${base}.stdout`, "utf8"), stderr: readFileSync(`${base}.stderr`, "utf8") };
-      const [first, second] = [await runSeed(file), await runSeed(file)];
-      expect(first).toEqual(expected);
-      expect(second).toEqual(first);
-    });
-  }
+  for (const file of seeds) it(file, () => checkProgram("seeds", file));
+});
+
+describe.concurrent("future mode beyond the seeds: drop, poisoning, ready awaits, laziness, channels, time", () => {
+  for (const file of programs("future")) it(file, () => checkProgram("future", file));
 });
 
 describe("what the texts claim, asserted on the outputs", () => {
