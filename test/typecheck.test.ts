@@ -138,3 +138,31 @@ it.each(Object.keys(scripts))("lowered script %s type-checks under strict", (nam
   expect(r.code).toContain('require("unawait/runtime")');
   expect(typeErrors({ "/virtual/node-require.d.ts": "declare const require: (id: string) => any;\n", [`/virtual/${name}`]: r.code })).toEqual([]);
 });
+
+// Future mode: the wrapper returns the machine (`Promise<T>` annotations become `$rt.StateMachine<T>`),
+// awaits adapt with `$rt.intoFuture`, and the program imports the runtime's own vocabulary.
+const futureSources: Record<string, string> = {
+  "fetches.ts": readFileSync(new URL("../fixtures/seeds/join-fetches-3s-not-4s.ts", import.meta.url), "utf8"),
+  "drop.ts": readFileSync(new URL("../fixtures/future/drop-runs-finally-blocks.ts", import.meta.url), "utf8"),
+  "generic.ts": `import { join } from "unawait/runtime";
+export async function both<T>(a: () => Promise<T>, b: () => Promise<T>): Promise<T[]> {
+  const [x, y] = await join(a(), b());
+  return [x, y];
+}
+export async function user(): Promise<number> {
+  const values = await both(async () => 1, async () => 2);
+  return values.length;
+}
+`,
+};
+
+it("lowered future-mode modules type-check under strict", () => {
+  const lowered: Record<string, string> = {};
+  for (const [name, source] of Object.entries(futureSources)) {
+    const r = lower(source, { fileName: name, target: "ts", mode: "future" });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.code).toContain("$rt.intoFuture(");
+    lowered[`/virtual/${name}`] = r.code;
+  }
+  expect(typeErrors(lowered)).toEqual([]);
+});
