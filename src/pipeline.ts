@@ -251,11 +251,13 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   const classRef = ctx.ownerClass ? f.createPropertyAccessExpression(id(ctx.ownerClass), f.createPrivateIdentifier(`#${className}`)) : id(className);
   const typeArguments = typeParameters.length ? typeParameters.map((p) => f.createTypeReferenceNode(p.name.text)) : undefined;
   const machineObject = f.createNewExpression(classRef, typeArguments, ctorArgs);
-  // An async function returns the promise of its machine, or in future mode the machine itself
-  // (a generator's body is built below).
-  const futureMode = ctx.mode === "future" && kind === "async";
-  const call = futureMode ? machineObject : runtimeCall("promise", [machineObject]);
-  const wrapperType = futureMode ? futureReturnType(fn.type) : fn.type;
+  // An async function returns the promise of its machine, or in future mode the machine itself;
+  // in future mode an async generator returns its machine as a stream (runtime stream.ts).
+  // (A generator's body, and an async generator's in promise mode, is built below.)
+  const futureMode = ctx.mode === "future" && (kind === "async" || kind === "asyncGenerator");
+  const streamed = futureMode && kind === "asyncGenerator";
+  const call = streamed ? runtimeCall("stream", [machineObject]) : futureMode ? machineObject : runtimeCall("promise", [machineObject]);
+  const wrapperType = streamed ? undefined : futureMode ? futureReturnType(fn.type) : fn.type;
   const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.AsyncKeyword);
   // The body's directive prologue ("use strict") stays with the function: it decides `this` in a call.
   const prologue = ts.isBlock(fn.body!) ? fn.body.statements.filter((st, i, all) => all.slice(0, i + 1).every((x) => ts.isExpressionStatement(x) && ts.isStringLiteral(x.expression))) : [];
@@ -289,7 +291,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
       };
     }),
   };
-  if (generatorLike) {
+  if (generatorLike && !streamed) {
     // A generator stays the engine's own `function*` (or `async function*`), in the same place, with
     // the same parameters; its body performs what its machine asks for (emit/generatorShell.ts).
     const shell = generatorShell({

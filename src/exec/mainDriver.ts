@@ -5,7 +5,10 @@
  *
  *   [source]   export async function main() { await sleep(1000); console.log("done"); }
  *   [appended] { const $runtime = new $rt.Runtime({ clock: "virtual" }); ...
- *                $runtime.blockOn($rt.intoFuture(main()), "main") ... }
+ *                // In promise mode main returns a promise that the runtime's own timers move on: it must not hold the virtual clock.
+  const $main = main();
+  if ($main !== null && typeof $main === "object") $rt.internalPromise($main);
+  $runtime.blockOn($rt.intoFuture($main), "main") ... }
  *
  * A failing `main` fails the program as an uncaught error would (exit code 1, the error on
  * stderr). A `main` still waiting when nothing is left to run is reported, with exit code 1. On
@@ -46,7 +49,10 @@ else {
   const $runtime = new $rt.Runtime({ clock: ${JSON.stringify(options.clock)}${trace} });
   $rt.setAmbientRuntime($runtime);
   let $finished = false;
-  $runtime.blockOn($rt.intoFuture(main()), "main").then(() => { $finished = true; (${report})(); }, (error) => {
+  // In promise mode main returns a promise that the runtime's own timers move on: it must not hold the virtual clock.
+  const $main = main();
+  if ($main !== null && typeof $main === "object") $rt.internalPromise($main);
+  $runtime.blockOn($rt.intoFuture($main), "main").then(() => { $finished = true; (${report})(); }, (error) => {
     $finished = true;
     process.exitCode = 1;
     setTimeout(() => { throw error; });

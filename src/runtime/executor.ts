@@ -73,10 +73,26 @@ type Outcome<T> = { kind: "value"; value: T } | { kind: "error"; error: unknown 
 /** The runtime whose queue is being drained right now: `spawn`, `sleep` and `now` use it. */
 let running: Runtime | null = null;
 
+/**
+ * The executor `unawait run` made for the program: code that runs outside its tasks (promise-mode
+ * code after a native await, callbacks) reaches it too.
+ */
+let ambient: Runtime | null = null;
+
+/** Makes `runtime` the one code outside any task talks to (null: none). */
+export function setAmbientRuntime(runtime: Runtime | null): void {
+  ambient = runtime;
+}
+
+export function ambientRuntime(): Runtime | null {
+  return ambient;
+}
+
 /** The runtime `spawn`, `sleep`, `now` and friends talk to; `what` names the caller for the error. */
 export function currentRuntime(what: string): Runtime {
-  if (running === null) throw new Error(`${what} needs a running executor: call it from a task (inside run(), or a future awaited by one)`);
-  return running;
+  const runtime = running ?? ambient;
+  if (runtime === null) throw new Error(`${what} needs a running executor: call it from a task (inside run(), or a future awaited by one)`);
+  return runtime;
 }
 
 /** The runtime being drained right now, if any. */

@@ -45,10 +45,11 @@ export { propertyKey, UNINITIALIZED, tdz, tdzWrite, constWrite, constUpdate, che
 export { call, templateObject, requireObjectCoercible, objectRest, stepOrUndefined, restOfIterator, restParams } from "./protocol.js";
 export { asyncFunction, className } from "./identity.js";
 export { dropFuture } from "./future.js";
-export { Runtime, JoinHandle, Cancelled, type RuntimeOptions, type TraceEvent, type ClockKind } from "./executor.js";
+export { Runtime, JoinHandle, Cancelled, internalPromise, setAmbientRuntime, type RuntimeOptions, type TraceEvent, type ClockKind } from "./executor.js";
 export { intoFuture, isFuture, READY, ThenableFuture } from "./adapt.js";
-export { run, spawn, yieldNow, promiseOf, setAmbientRuntime, FutureBase } from "./tasks.js";
+export { run, spawn, yieldNow, promiseOf, FutureBase } from "./tasks.js";
 export { now, sleep, sleepUntil, interval, timeout, TimeoutError, Sleep, Interval, type MissedTicks } from "./time.js";
 export { join, joinAll, tryJoin, select, race, type Result, type Selected } from "./combinators.js";
 export { traceTo } from "./trace.js";
 export { oneshot, OneshotSender, OneshotReceiver, RecvError, channel, unboundedChannel, Sender, Receiver, type SendResult, type TrySendResult, type RecvResult, type TryRecvResult } from "./channels.js";
+export { stream, isStream, AsyncGeneratorStream, type Stream } from "./stream.js";

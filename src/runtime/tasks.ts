@@ -6,7 +6,7 @@
  *   [run]      await run(main(), { clock: "virtual" })
  */
 import type { Context } from "./context.js";
-import { currentRuntime, disposableByDrop, internalPromise, JoinHandle, Runtime, runningRuntime, type RuntimeOptions } from "./executor.js";
+import { ambientRuntime, currentRuntime, disposableByDrop, internalPromise, JoinHandle, Runtime, runningRuntime, type RuntimeOptions } from "./executor.js";
 import { intoFuture } from "./adapt.js";
 import type { Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
@@ -72,13 +72,7 @@ function futureOf<T>(task: Future<T> | PromiseLike<T> | (() => Future<T> | Promi
 
 /** The executor of futures awaited by code that is not lowered (`then` on a future outside any task). */
 let fallback: Runtime | null = null;
-/** The executor `unawait run` made for the program: futures awaited outside its tasks run there. */
-let ambient: Runtime | null = null;
 
-/** Makes `runtime` the one that futures awaited by code that is not lowered run on (null: a default one). */
-export function setAmbientRuntime(runtime: Runtime | null): void {
-  ambient = runtime;
-}
 const promises = new WeakMap<Future<unknown>, Promise<unknown>>();
 
 /**
@@ -89,7 +83,7 @@ const promises = new WeakMap<Future<unknown>, Promise<unknown>>();
 export function promiseOf<T>(future: Future<T>): Promise<T> {
   let promise = promises.get(future) as Promise<T> | undefined;
   if (promise === undefined) {
-    const runtime = runningRuntime() ?? ambient ?? (fallback ??= new Runtime());
+    const runtime = runningRuntime() ?? ambientRuntime() ?? (fallback ??= new Runtime());
     promise = Promise.resolve(runtime.spawn(future, "awaited future"));
     promises.set(future, promise);
   }

@@ -5,7 +5,7 @@
  *   [source]   await sleep(1000); console.log("world!", now());   // 1000 on the virtual clock
  */
 import type { Context } from "./context.js";
-import { currentRuntime, runningRuntime, type Runtime } from "./executor.js";
+import { ambientRuntime, currentRuntime, runningRuntime, type Runtime } from "./executor.js";
 import { intoFuture } from "./adapt.js";
 import { dropFuture, type Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
@@ -39,7 +39,8 @@ export class Sleep extends FutureBase<void> {
   ) {
     super();
     // Like tokio's sleep, the deadline counts from the call when a clock is at hand.
-    this.deadline = deadline ?? (runningRuntime() ? runningRuntime()!.now() + ms : undefined);
+    const clock = runningRuntime() ?? ambientRuntime();
+    this.deadline = deadline ?? (clock ? clock.now() + ms : undefined);
   }
 
   poll(cx: Context): Poll<void> {

@@ -1,0 +1,301 @@
+/**
+ * Streams: an async generator in future mode. Rust's `Stream`, whose `poll_next` answers the next
+ * item, `PENDING`, or the end.
+ *
+ *   [source]   async function* ticks(n) { for (let i = 0; i < n; i++) { await sleep(10); yield i; } }
+ *   [lowered]  function ticks(n) { return $rt.stream(new ticks$AsyncGenerator(n)); }
+ *   [use]      for await (const i of ticks(3)) ...      // lowered: each step polls pollNext
+ *
+ * The machine is the same coroutine as in promise mode (coroutine.ts): `resume(how, sent)` runs to
+ * the next thing to do and says what. In promise mode a native `async function*` around it does
+ * those things; here `AsyncGeneratorStream` does them, inside `pollNext`: it awaits with
+ * `intoFuture` (a ready future costs no tick), hands out yielded items, and holds the returns it
+ * has taken on a stack while the machine runs its `finally` blocks (see generatorShell.ts for the
+ * same protocol written with the engine's own `try`).
+ *
+ * Code that is not lowered uses the async iterator protocol: `next()`, `return()` and `throw()`
+ * answer futures that are thenables (`for await` works natively too). `drop()` (also `return()`)
+ * resumes the machine with a return at the `yield` it is suspended at, so its `finally` blocks run.
+ */
+import type { Context } from "./context.js";
+import { intoFuture } from "./adapt.js";
+import { dropFuture, type Future } from "./future.js";
+import { PENDING, type Poll } from "./poll.js";
+import { AWAIT, FINISHED, NEXT, RETURN, RETURN_VALUE, RETURN_VOID, THROW, YIELD, YIELD_STAR, DROP_RETURN, returnTaken, type Coroutine, type Resumption } from "./coroutine.js";
+import { FutureBase } from "./tasks.js";
+
+/** Rust's `Stream`: `pollNext` answers `{ done: false, value }`, `{ done: true, value }` at the end, or PENDING. */
+export interface Stream<T, R = unknown> {
+  pollNext(cx: Context): Poll<IteratorResult<T, R>>;
+  drop?(): void;
+}
+
+export function isStream(value: unknown): value is Stream<unknown> {
+  return value !== null && typeof value === "object" && typeof (value as { pollNext?: unknown }).pollNext === "function";
+}
+
+/** What the awaited value is for, once it is there. */
+const FOR_AWAIT = 0;
+const FOR_YIELD = 1;
+const FOR_RETURN = 2;
+
+/** An async generator's machine, driven as a stream (future mode). */
+export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
+  private how: Resumption = NEXT;
+  private sent: unknown = undefined;
+  /** The future being awaited, and what its value is for. */
+  private awaitee: Future<unknown> | null = null;
+  private awaitingFor: typeof FOR_AWAIT | typeof FOR_YIELD | typeof FOR_RETURN = FOR_AWAIT;
+  /** The inner iterator of a `yield*`: a stream, or an async iterator whose `next()` results are awaited. */
+  private inner: Stream<unknown> | { iterator: AsyncIterator<unknown> } | null = null;
+  /** Returns taken while `finally` blocks run: the last one is the value a FINISHED returns. */
+  private readonly held: unknown[] = [];
+  private finished = false;
+  private running = false;
+
+  constructor(private readonly machine: Coroutine) {}
+
+  pollNext(cx: Context): Poll<IteratorResult<T, R>> {
+    if (this.finished) return { value: undefined as R, done: true };
+    if (this.running) throw new TypeError("the async generator's stream is already being polled");
+    this.running = true;
+    try {
+      return this.step(cx);
+    } catch (error) {
+      this.finish();
+      throw error;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private step(cx: Context): Poll<IteratorResult<T, R>> {
+    for (;;) {
+      if (this.awaitee !== null) {
+        let value: unknown;
+        try {
+          value = this.awaitee.poll(cx);
+        } catch (error) {
+          this.awaitee = null;
+          this.resumeWith(THROW, error);
+          continue;
+        }
+        if (value === PENDING) return PENDING;
+        this.awaitee = null;
+        if (this.awaitingFor === FOR_YIELD) {
+          this.resumeWith(NEXT, undefined);
+          return { value: value as T, done: false };
+        }
+        if (this.awaitingFor === FOR_RETURN) this.takeReturn(value);
+        else this.resumeWith(NEXT, value);
+        continue;
+      }
+      if (this.inner !== null) {
+        const item = this.pollInner(cx);
+        if (item === PENDING) return PENDING;
+        if (item !== undefined) return item as IteratorResult<T, R>;
+        continue;
+      }
+      const signal = this.machine.resume(this.how, this.sent);
+      this.how = NEXT;
+      this.sent = undefined;
+      const out = this.machine.$out;
+      switch (signal) {
+        case AWAIT:
+          this.await(out, FOR_AWAIT);
+          break;
+        case YIELD:
+          // An async generator's `yield v` awaits v first.
+          this.await(out, FOR_YIELD);
+          break;
+        case YIELD_STAR:
+          this.inner = innerOf(out);
+          break;
+        case RETURN_VALUE:
+          this.await(out, FOR_RETURN);
+          break;
+        case RETURN_VOID:
+          this.takeReturn(undefined);
+          break;
+        case DROP_RETURN:
+          // A jump left the finally blocks of returns taken from level `out` up: they are dropped.
+          this.held.length = (out as number) - 2;
+          break;
+        case FINISHED: {
+          const value = this.held.length > 0 ? this.held[this.held.length - 1] : undefined;
+          this.finish();
+          return { value: value as R, done: true };
+        }
+        default:
+          throw new Error(`internal: unknown signal ${String(signal)} from an async generator's machine`);
+      }
+    }
+  }
+
+  /** The next resume says how the suspension went. */
+  private resumeWith(how: Resumption, sent: unknown): void {
+    this.how = how;
+    this.sent = sent;
+  }
+
+  private await(operand: unknown, awaitingFor: typeof FOR_AWAIT | typeof FOR_YIELD | typeof FOR_RETURN): void {
+    this.awaitee = intoFuture(operand);
+    this.awaitingFor = awaitingFor;
+  }
+
+  /** A return is taken: the machine runs the finally blocks around it, holding it at the next level. */
+  private takeReturn(value: unknown): void {
+    this.held.push(value);
+    this.resumeWith(RETURN, returnTaken(this.held.length + 1));
+  }
+
+  /** One step of a `yield*`: an item to hand out, PENDING, or undefined when the inner one is done (the machine resumes). */
+  private pollInner(cx: Context): Poll<IteratorResult<unknown>> | undefined {
+    const inner = this.inner!;
+    let result: Poll<IteratorResult<unknown>>;
+    try {
+      if (isStream(inner)) result = inner.pollNext(cx);
+      else {
+        this.innerNext ??= intoFuture(inner.iterator.next());
+        result = this.innerNext.poll(cx) as Poll<IteratorResult<unknown>>;
+        if (result !== PENDING) this.innerNext = null;
+      }
+    } catch (error) {
+      this.inner = null;
+      this.innerNext = null;
+      this.resumeWith(THROW, error);
+      return undefined;
+    }
+    if (result === PENDING) return PENDING;
+    const step = result as IteratorResult<unknown>;
+    if (step.done) {
+      this.inner = null;
+      this.resumeWith(NEXT, step.value);
+      return undefined;
+    }
+    return { value: step.value, done: false };
+  }
+
+  private innerNext: Future<unknown> | null = null;
+
+  private finish(): void {
+    this.finished = true;
+    this.awaitee = null;
+    this.inner = null;
+    this.innerNext = null;
+    this.held.length = 0;
+  }
+
+  /**
+   * Cancels the stream: the machine is resumed with a return at the `yield` it is suspended at, so
+   * its `finally` blocks run. They cannot wait: at their first await (or yield) the drop stops.
+   */
+  drop(): void {
+    if (this.finished) return;
+    const awaitee = this.awaitee;
+    const inner = this.inner;
+    const started = this.machine.$state > 0;
+    this.finish();
+    dropFuture(awaitee);
+    if (inner !== null && isStream(inner)) inner.drop?.();
+    else if (inner !== null) void inner.iterator.return?.();
+    if (!started) return;
+    const held: unknown[] = [undefined];
+    let how: Resumption = RETURN;
+    let sent: unknown = returnTaken(2);
+    for (;;) {
+      const signal = this.machine.resume(how, sent);
+      if (signal === RETURN_VOID || signal === RETURN_VALUE) {
+        held.push(undefined);
+        how = RETURN;
+        sent = returnTaken(held.length + 1);
+        continue;
+      }
+      if (signal === DROP_RETURN) {
+        held.length = (this.machine.$out as number) - 2;
+        how = NEXT;
+        sent = undefined;
+        continue;
+      }
+      return; // FINISHED, or an await / yield that a drop cannot wait for
+    }
+  }
+
+  next(...sent: unknown[]): FutureBase<IteratorResult<T, R>> {
+    return new StreamStep(this, NEXT, sent[0]);
+  }
+
+  return(value?: R): FutureBase<IteratorResult<T, R>> {
+    this.drop();
+    return new StreamStep(this, RETURN, value);
+  }
+
+  throw(error: unknown): FutureBase<IteratorResult<T, R>> {
+    return new StreamStep(this, THROW, error);
+  }
+
+  /** For `next(v)`, `throw(e)`: how the machine is resumed at the `yield` it handed its last item from. */
+  resumeAtYield(how: Resumption, sent: unknown): void {
+    if (this.finished) return;
+    if (how === THROW && this.machine.$state === 0) {
+      // throw() before the start: the body never runs.
+      this.finish();
+      throw sent;
+    }
+    if (this.how === NEXT && this.awaitee === null && this.inner === null && this.machine.$state > 0) this.resumeWith(how, sent);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** A `next(v)`, `throw(e)` or `return(v)` of the async iterator protocol, as a future (and a thenable). */
+class StreamStep<T, R> extends FutureBase<IteratorResult<T, R>> {
+  private started = false;
+
+  constructor(
+    private readonly stream: AsyncGeneratorStream<T, R>,
+    private readonly how: Resumption,
+    private readonly sent: unknown,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<IteratorResult<T, R>> {
+    if (this.how === RETURN) return { value: this.sent as R, done: true };
+    if (!this.started) {
+      this.started = true;
+      this.stream.resumeAtYield(this.how, this.sent);
+    }
+    return this.stream.pollNext(cx);
+  }
+}
+
+/** What a `yield*` delegates to: a stream as it is, or an async (or sync) iterator. */
+function innerOf(iterable: unknown): Stream<unknown> | { iterator: AsyncIterator<unknown> } {
+  if (isStream(iterable)) return iterable;
+  const asyncMethod = (iterable as { [Symbol.asyncIterator]?: () => AsyncIterator<unknown> } | null | undefined)?.[Symbol.asyncIterator];
+  if (typeof asyncMethod === "function") {
+    const iterator = asyncMethod.call(iterable);
+    if (isStream(iterator)) return iterator;
+    return { iterator };
+  }
+  const syncMethod = (iterable as { [Symbol.iterator]?: () => Iterator<unknown> } | null | undefined)?.[Symbol.iterator];
+  if (typeof syncMethod !== "function") throw new TypeError(`yield* needs an async or sync iterable, not ${iterable === null ? "null" : typeof iterable}`);
+  const sync = syncMethod.call(iterable);
+  return {
+    iterator: {
+      next: () => {
+        const r = sync.next();
+        return Promise.resolve(r.value).then((value) => ({ done: r.done ?? false, value }));
+      },
+      return: () => Promise.resolve(sync.return?.() ?? { value: undefined, done: true }),
+    },
+  };
+}
+
+/** The wrapper of an async generator in future mode: `return $rt.stream(new g$AsyncGenerator(...))`. */
+export function stream<T, R>(machine: Coroutine): AsyncGeneratorStream<T, R> {
+  return new AsyncGeneratorStream<T, R>(machine);
+}
