@@ -59,7 +59,7 @@ else {
   });
   process.on("exit", () => {
     if ($finished) return;
-    process.stderr.write("unawait: main did not finish: every task is waiting, and nothing is left that could wake one (a promise that never settles, or tasks waiting on each other)\\n");
+    process.stderr.write("unawait: main did not finish: every task is waiting, and nothing is left that could wake one (a promise that never settles; on the virtual clock, a promise the executor cannot see, such as Promise.all of futures, which holds the clock: use join or joinAll; or tasks waiting on each other)\\n");
     process.exitCode = 1;
   });
 }

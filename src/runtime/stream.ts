@@ -177,6 +177,10 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
   }
 
   private innerNext: Future<unknown> | null = null;
+  /** Requests of the async iterator protocol not answered yet, in the order they were made. */
+  readonly queue: StreamStep<T, R>[] = [];
+  /** The wakers of queued requests waiting for their turn. */
+  readonly waiting = new Map<StreamStep<T, R>, import("./context.js").Waker>();
 
   private finish(): void {
     this.finished = true;
@@ -226,7 +230,6 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
   }
 
   return(value?: R): FutureBase<IteratorResult<T, R>> {
-    this.drop();
     return new StreamStep(this, RETURN, value);
   }
 
@@ -250,9 +253,14 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
   }
 }
 
-/** A `next(v)`, `throw(e)` or `return(v)` of the async iterator protocol, as a future (and a thenable). */
+/**
+ * A `next(v)`, `throw(e)` or `return(v)` of the async iterator protocol, as a future (and a
+ * thenable). Requests are answered in the order they were made, as an async generator's request
+ * queue answers them: a request polls the stream only when every earlier one has its answer.
+ */
 class StreamStep<T, R> extends FutureBase<IteratorResult<T, R>> {
   private started = false;
+  private answered = false;
 
   constructor(
     private readonly stream: AsyncGeneratorStream<T, R>,
@@ -260,15 +268,50 @@ class StreamStep<T, R> extends FutureBase<IteratorResult<T, R>> {
     private readonly sent: unknown,
   ) {
     super();
+    stream.queue.push(this);
   }
 
   poll(cx: Context): Poll<IteratorResult<T, R>> {
-    if (this.how === RETURN) return { value: this.sent as R, done: true };
-    if (!this.started) {
-      this.started = true;
-      this.stream.resumeAtYield(this.how, this.sent);
+    const queue = this.stream.queue;
+    if (queue[0] !== this) {
+      this.stream.waiting.set(this, cx.waker);
+      return PENDING;
     }
-    return this.stream.pollNext(cx);
+    let result: Poll<IteratorResult<T, R>>;
+    try {
+      if (this.how === RETURN) {
+        this.stream.drop();
+        result = { value: this.sent as R, done: true };
+      } else {
+        if (!this.started) {
+          this.started = true;
+          this.stream.resumeAtYield(this.how, this.sent);
+        }
+        result = this.stream.pollNext(cx);
+      }
+    } catch (error) {
+      this.answer();
+      throw error;
+    }
+    if (result !== PENDING) this.answer();
+    return result;
+  }
+
+  /** Answered (or dropped): the next request in the queue may go. */
+  private answer(): void {
+    if (this.answered) return;
+    this.answered = true;
+    const queue = this.stream.queue;
+    const at = queue.indexOf(this);
+    if (at >= 0) queue.splice(at, 1);
+    this.stream.waiting.delete(this);
+    const next = queue[0];
+    const waker = next && this.stream.waiting.get(next);
+    waker?.wake();
+  }
+
+  override drop(): void {
+    this.answer();
   }
 }
 
