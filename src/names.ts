@@ -88,7 +88,9 @@ export type TempRole =
   | "env"
   | "template"
   | "base"
-  | "param";
+  | "param"
+  | "using" // the resources of a block's `using` declarations, disposed when it ends
+  | "usingError"; // the block's exception, handed to them
 
 /** Collects every identifier text in a file: names the generator must not reuse. */
 export function identifiersIn(node: ts.Node, into = new Set<string>()): Set<string> {

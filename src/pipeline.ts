@@ -23,6 +23,7 @@ import { computeLayout } from "./layout/liveness.js";
 import { FieldNames, identifiersIn, MACHINE, NameAuthority } from "./names.js";
 import { block, declare, f, id, runtimeCall } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
+import { lowerUsing } from "./normalize/using.js";
 import { StatementNormalizer } from "./normalize/statements.js";
 import { applyAnnexB, boundNames } from "./normalize/annexB.js";
 import { hasParameterExpressions, withParameterScope } from "./normalize/parameterScope.js";
@@ -93,7 +94,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   const prelude: ts.Statement[] = simple || generatorLike ? [] : bindParameters(parameters, argsName);
 
   let body: ts.Statement[];
-  if (ts.isBlock(fn.body!)) body = [...fn.body.statements];
+  if (ts.isBlock(fn.body!)) body = lowerUsing(fn.body.statements, names);
   else body = [f.createReturnStatement(fn.body as ts.Expression)];
 
   // 2. normalize

@@ -53,3 +53,4 @@ export { join, joinAll, tryJoin, select, race, type Result, type Selected } from
 export { traceTo } from "./trace.js";
 export { oneshot, OneshotSender, OneshotReceiver, RecvError, channel, unboundedChannel, Sender, Receiver, type SendResult, type TrySendResult, type RecvResult, type TryRecvResult } from "./channels.js";
 export { stream, isStream, AsyncGeneratorStream, type Stream } from "./stream.js";
+export { usingScope, UsingScope } from "./using.js";
