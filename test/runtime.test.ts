@@ -26,6 +26,7 @@ import {
   oneshot,
   race,
   run,
+  runTimed,
   select,
   sleep,
   spawn,
@@ -359,6 +360,16 @@ describe("executor", () => {
 });
 
 describe("virtual time", () => {
+  it("runTimed reports the elapsed virtual time: two concurrent sleeps of 3 s and 1 s take 3000 ms", async () => {
+    const start = performance.now();
+    const { value, elapsed } = await runTimed(co(function* () {
+      const [a, b] = (yield join(co(function* () { yield sleep(3000); return "user"; }), co(function* () { yield sleep(1000); return "product"; }))) as string[];
+      return `${a}+${b}`;
+    }), { clock: "virtual" });
+    expect({ value, elapsed }).toEqual({ value: "user+product", elapsed: 3000 });
+    expect(performance.now() - start).toBeLessThan(200);
+  });
+
   it("timers fire in deadline order, and in the order they were set for the same deadline", async () => {
     const log: string[] = [];
     await vrun(co(function* () {

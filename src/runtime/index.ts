@@ -47,7 +47,7 @@ export { asyncFunction, className } from "./identity.js";
 export { dropFuture } from "./future.js";
 export { Runtime, JoinHandle, Cancelled, internalPromise, setAmbientRuntime, type RuntimeOptions, type TraceEvent, type ClockKind } from "./executor.js";
 export { intoFuture, isFuture, READY, ThenableFuture } from "./adapt.js";
-export { run, spawn, yieldNow, promiseOf, FutureBase } from "./tasks.js";
+export { run, runTimed, spawn, yieldNow, promiseOf, FutureBase } from "./tasks.js";
 export { now, sleep, sleepUntil, interval, timeout, TimeoutError, Sleep, Interval, type MissedTicks } from "./time.js";
 export { join, joinAll, tryJoin, select, race, type Result, type Selected } from "./combinators.js";
 export { traceTo } from "./trace.js";

@@ -37,6 +37,17 @@ export function run<T>(future: Future<T> | (() => Future<T>), options: RuntimeOp
 }
 
 /**
+ * `run`, reporting how long the run took on its executor's clock: on the virtual clock, the
+ * virtual time its timers advanced (`{ value, elapsed: 3000 }` for two concurrent fetches of 3 s
+ * and 1 s), in no time at all.
+ */
+export async function runTimed<T>(future: Future<T> | (() => Future<T>), options: RuntimeOptions = {}): Promise<{ value: T; elapsed: number }> {
+  const runtime = new Runtime(options);
+  const value = await runtime.blockOn(futureOf(future, "runTimed"));
+  return { value, elapsed: runtime.now() };
+}
+
+/**
  * Starts a task on the running executor. Takes a future or an async closure (TypeScript's
  * `async { }` block): `spawn(async () => { ... })`. The handle is a future of the task's result.
  */
