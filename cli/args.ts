@@ -128,6 +128,8 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     case "run":
       return { command: "run", ...lowering, programArgs, clock: choice(given, "clock", ["real", "virtual"], "real"), trace: given.has("trace") };
     case "check":
+      // Only promise mode promises native behaviour; a future-mode program is lazy on purpose.
+      if (lowering.mode === "future") throw new UsageError("'check' compares with native, which only promise mode matches; run a future-mode program with 'unawait run FILE --mode future'");
       return { command: "check", ...lowering };
     default: {
       const unknown: never = name;
