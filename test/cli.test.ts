@@ -100,7 +100,7 @@ describe("usage errors: one plain sentence, exit 2", () => {
     ["a second file", ["check", "a.ts", "b.ts"], "unawait: unexpected argument 'b.ts' (see unawait --help)"],
     ["program arguments without --", ["run", "a.ts", "x"], "unawait: unexpected argument 'x'; to pass arguments to the program, put them after -- (see unawait --help)"],
     ["a command without its FILE", ["check"], "unawait: 'check' needs a FILE (see unawait --help)"],
-    ["check in future mode", ["check", "a.ts", "--mode", "future"], "unawait: 'check' compares with native, which only promise mode matches; run a future-mode program with 'unawait run FILE --mode future'"],
+    ["check in future mode", ["check", "a.ts", "--mode", "future"], "unawait: 'check' compares with native, which only promise mode matches; run a future-mode program with 'unawait run FILE --mode future' (see unawait --help)"],
     ["run from stdin", ["run", "-"], "unawait: 'run' cannot read the program from stdin (the program gets the stdin); give a FILE (see unawait --help)"],
   ])("%s", async (_name, args, message) => {
     file("a.ts", "export {};\n");
