@@ -144,8 +144,14 @@ export class NameAuthority {
  * Field names live in the machine's own namespace (`this.x`), so only collisions with other
  * fields and the machinery members matter.
  */
+/**
+ * Methods a machine inherits (runtime machine.ts, coroutine.ts) that no field may shadow: a
+ * future-mode machine is handed to the program, which may `await` it (`then`), drop it, or poll it.
+ */
+const INHERITED_MEMBERS = ["constructor", "poll", "resume", "drop", "then", "catch", "finally"];
+
 export class FieldNames {
-  private readonly used = new Set<string>(Object.values(MACHINE));
+  private readonly used = new Set<string>([...Object.values(MACHINE), ...INHERITED_MEMBERS]);
 
   claim(base: string): string {
     return claimFirstFree(base, this.used);

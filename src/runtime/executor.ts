@@ -441,6 +441,16 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
     return internalPromise(settledPromise(this.task).then(onFulfilled, onRejected));
   }
+
+  /** As a promise's `catch`: runs the future (like `then`), for code that treats it as a promise. */
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** As a promise's `finally`: runs the future (like `then`). */
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return internalPromise(settledPromise(this.task).finally(onFinally));
+  }
 }
 
 /** A detached task threw and nobody will see it: say so on stderr, as tokio reports a panicking task. */

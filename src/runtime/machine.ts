@@ -97,6 +97,16 @@ export abstract class StateMachine<T> implements Future<T> {
     return internalPromise(promiseOf(this).then(onFulfilled, onRejected));
   }
 
+  /** As a promise's `catch`: runs the future (like `then`), for code that treats it as a promise. */
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** As a promise's `finally`: runs the future (like `then`). */
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return internalPromise(promiseOf(this).finally(onFinally));
+  }
+
   /** `return value`: the machine is DONE; the value was evaluated before this call. */
   $done<V>(value: V): V {
     this.$state = DONE;

@@ -24,6 +24,16 @@ export abstract class FutureBase<T> implements Future<T>, PromiseLike<T> {
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
     return internalPromise(promiseOf(this).then(onFulfilled, onRejected));
   }
+
+  /** As a promise's `catch`: runs the future (like `then`), for code that treats it as a promise. */
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** As a promise's `finally`: runs the future (like `then`). */
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return internalPromise(promiseOf(this).finally(onFinally));
+  }
 }
 
 disposableByDrop(FutureBase);
