@@ -14,8 +14,9 @@
  * same protocol written with the engine's own `try`).
  *
  * Code that is not lowered uses the async iterator protocol: `next()`, `return()` and `throw()`
- * answer futures that are thenables (`for await` works natively too). `drop()` (also `return()`)
- * resumes the machine with a return at the `yield` it is suspended at, so its `finally` blocks run.
+ * answer futures that are thenables (`for await` works natively too), in the order asked. `return()`
+ * returns through the `finally` blocks as an async generator's does (they may still await and
+ * yield); `drop()` runs them without waiting.
  */
 import type { Context } from "./context.js";
 import { intoFuture } from "./adapt.js";
@@ -237,15 +238,27 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
     return new StreamStep(this, THROW, error);
   }
 
-  /** For `next(v)`, `throw(e)`: how the machine is resumed at the `yield` it handed its last item from. */
+  /** Has the stream ended (so that `return(v)` answers `{ value: v, done: true }` at once)? */
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  /**
+   * For `next(v)`, `throw(e)`, `return(v)`: how the machine is resumed at the `yield` it handed its
+   * last item from. A `return(v)` awaits v, then returns through the finally blocks around the
+   * yield, which may still await and yield (as an async generator's `return()` does). Before the
+   * start, `throw(e)` and `return(v)` end the stream without running the body.
+   */
   resumeAtYield(how: Resumption, sent: unknown): void {
     if (this.finished) return;
-    if (how === THROW && this.machine.$state === 0) {
-      // throw() before the start: the body never runs.
+    if (how !== NEXT && this.machine.$state === 0) {
       this.finish();
-      throw sent;
+      if (how === THROW) throw sent;
+      return;
     }
-    if (this.how === NEXT && this.awaitee === null && this.inner === null && this.machine.$state > 0) this.resumeWith(how, sent);
+    if (this.how !== NEXT || this.awaitee !== null || this.inner !== null || this.machine.$state <= 0) return;
+    if (how === RETURN) this.await(sent, FOR_RETURN);
+    else this.resumeWith(how, sent);
   }
 
   [Symbol.asyncIterator](): this {
@@ -279,16 +292,19 @@ class StreamStep<T, R> extends FutureBase<IteratorResult<T, R>> {
     }
     let result: Poll<IteratorResult<T, R>>;
     try {
-      if (this.how === RETURN) {
-        this.stream.drop();
-        result = { value: this.sent as R, done: true };
-      } else {
-        if (!this.started) {
-          this.started = true;
-          this.stream.resumeAtYield(this.how, this.sent);
+      if (!this.started) {
+        this.started = true;
+        if (this.how === RETURN && this.stream.ended) {
+          this.answer();
+          return { value: this.sent as R, done: true };
         }
-        result = this.stream.pollNext(cx);
+        this.stream.resumeAtYield(this.how, this.sent);
+        if (this.how === RETURN && this.stream.ended) {
+          this.answer();
+          return { value: this.sent as R, done: true };
+        }
       }
+      result = this.stream.pollNext(cx);
     } catch (error) {
       this.answer();
       throw error;
