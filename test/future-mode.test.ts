@@ -47,6 +47,22 @@ describe.concurrent("future mode beyond the seeds: drop, poisoning, ready awaits
   for (const file of programs("future")) it(file, () => checkProgram("future", file));
 });
 
+/**
+ * Programs whose every future is awaited as soon as it is made print the same in both modes: an
+ * async generator as a Stream against the engine's own async generator, lowered `using` against
+ * itself in promise mode. (Node 20 has no native `using` to compare with.)
+ */
+const SAME_IN_PROMISE_MODE = ["async-generators-are-streams.ts", "stream-return-runs-finally.ts", "stream-throw-and-delegation.ts", "using-declarations.ts"];
+
+describe.concurrent("future mode agrees with promise mode where laziness cannot show", () => {
+  for (const file of SAME_IN_PROMISE_MODE) {
+    it(file, async () => {
+      const { stdout } = await run(process.execPath, [bin, "run", `fixtures/future/${file}`, "--mode", "promise", "--clock", "virtual"], { cwd: root });
+      expect(stdout).toBe(readFileSync(join(root, "fixtures/future", file.replace(/\.ts$/, ".stdout")), "utf8"));
+    });
+  }
+});
+
 describe("what the texts claim, asserted on the outputs", () => {
   const out = (name: string): string => readFileSync(join(root, "fixtures/seeds", `${name}.stdout`), "utf8");
   const err = (name: string): string => readFileSync(join(root, "fixtures/seeds", `${name}.stderr`), "utf8");
