@@ -164,7 +164,10 @@ function scriptKindOf(fileName: string): ts.ScriptKind {
 function earlyErrors(source: string, kind: ts.ScriptKind, fileName: string, sf: ts.SourceFile): Diagnostic[] {
   // JavaScript is checked as written (re-printing would drop, say, a rest parameter's trailing comma);
   // TypeScript with its types stripped.
-  const js = kind === ts.ScriptKind.JS || !hasTypeScriptSyntax(sf) ? source : ts.transpileModule(source, { fileName: "input.ts", compilerOptions: { ...jsOptions, sourceMap: false } }).outputText;
+  // `using` declarations too, which this engine may not parse: TypeScript writes them out.
+  const asWritten = (kind === ts.ScriptKind.JS || !hasTypeScriptSyntax(sf)) && !declaresUsing(sf);
+  const inputName = kind === ts.ScriptKind.JS ? "input.js" : "input.ts";
+  const js = asWritten ? source : ts.transpileModule(source, { fileName: inputName, compilerOptions: { ...jsOptions, sourceMap: false } }).outputText;
   try {
     new vm.Script(js, { filename: fileName });
     return [];
@@ -174,6 +177,18 @@ function earlyErrors(source: string, kind: ts.ScriptKind, fileName: string, sf: 
     const start = source.split("\n").slice(0, line - 1).join("\n").length + (line > 1 ? 1 : 0);
     return [{ severity: "error", code: "UA1001", message: `syntax error: ${e.message}`, fileName, line, column: 1, start, length: 0 }];
   }
+}
+
+/** Does the file declare anything with `using` or `await using`? */
+function declaresUsing(sf: ts.SourceFile): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (ts.isVariableDeclarationList(n)) {
+      const scoped = n.flags & ts.NodeFlags.BlockScoped;
+      if (scoped === ts.NodeFlags.Using || scoped === ts.NodeFlags.AwaitUsing) return true;
+    }
+    return ts.forEachChild(n, (c) => (visit(c) ? true : undefined)) ?? false;
+  };
+  return visit(sf);
 }
 
 /** Does the file use any syntax that only TypeScript has (types, enums, `as`, `!`, ...)? */
