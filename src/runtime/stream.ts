@@ -18,7 +18,7 @@
  * returns through the `finally` blocks as an async generator's does (they may still await and
  * yield); `drop()` runs them without waiting.
  */
-import type { Context } from "./context.js";
+import type { Context, Waker } from "./context.js";
 import { intoFuture } from "./adapt.js";
 import { dropFuture, type Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
@@ -181,7 +181,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
   /** Requests of the async iterator protocol not answered yet, in the order they were made. */
   readonly queue: StreamStep<T, R>[] = [];
   /** The wakers of queued requests waiting for their turn. */
-  readonly waiting = new Map<StreamStep<T, R>, import("./context.js").Waker>();
+  readonly waiting = new Map<StreamStep<T, R>, Waker>();
 
   private finish(): void {
     this.finished = true;
