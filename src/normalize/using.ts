@@ -71,7 +71,7 @@ class UsingLowering {
   private declare(s: ts.VariableStatement, scope: string): ts.Statement {
     const method = isAwaitUsingList(s.declarationList) ? "useAsync" : "use";
     const declarations = s.declarationList.declarations.map((d) =>
-      f.updateVariableDeclaration(d, d.name, undefined, d.type, f.createCallExpression(f.createPropertyAccessExpression(id(scope), method), undefined, [d.initializer ? this.expression(d.initializer) : id("undefined")])),
+      f.updateVariableDeclaration(d, d.name, undefined, d.type, f.createCallExpression(f.createPropertyAccessExpression(id(scope), method), undefined, [d.initializer ?? id("undefined")])),
     );
     return ts.setTextRange(f.createVariableStatement(s.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword), f.createVariableDeclarationList(declarations, ts.NodeFlags.Const)), s);
   }
@@ -106,9 +106,5 @@ class UsingLowering {
     if (ts.isBlock(n)) return f.updateBlock(n, this.list(n.statements));
     if (ts.isStatement(n)) return this.statement(n);
     return ts.visitEachChild(n, (c) => this.visit(c), undefined);
-  }
-
-  private expression(e: ts.Expression): ts.Expression {
-    return e;
   }
 }
