@@ -78,7 +78,11 @@ export default function unawaitPlugin(
     return relative && !posix.isAbsolute(relative) ? relative : fileName;
   };
 
-  const surface = (diagnostics: readonly Diagnostic[], file: ts.SourceFile | undefined): void => {
+  const surface = (all: readonly Diagnostic[], file: ts.SourceFile | undefined): void => {
+    // Warnings go to stderr, in the compiler's format: handed to tsc, any diagnostic would make the
+    // build exit with status 2, and a warning must not fail a build.
+    for (const d of all.filter((x) => x.severity === "warning")) process.stderr.write(`${d.fileName}(${d.line},${d.column}): warning ${d.code}: ${d.message}\n`);
+    const diagnostics = all.filter((d) => d.severity !== "warning");
     if (diagnostics.length === 0) return;
     if (extras.addDiagnostic) {
       for (const d of diagnostics) extras.addDiagnostic(toTsDiagnostic(d, file));
@@ -114,7 +118,7 @@ export default function unawaitPlugin(
     }
 
     const mode = modeOf(sourceFile.text, config.mode);
-    const report: TransformReport = { machines: [], diagnostics: mode === "future" ? unusedFutures(sourceFile, fileName) : [] };
+    const report: TransformReport = { machines: [], diagnostics: mode === "future" ? unusedFutures(parsed, fileName, program?.getTypeChecker()) : [] };
     const lowered = unawaitTransformer({ fileName, mode }, report)(context)(sourceFile);
     surface(report.diagnostics, parsed);
     if (report.diagnostics.some((d) => d.severity === "error")) return sourceFile;

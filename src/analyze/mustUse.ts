@@ -7,7 +7,8 @@
  *              work();                 // warning UA2002: the future of `work()` is never awaited ...
  *
  * Found by name: calls, as a whole statement, of an identifier that names an async function of the
- * file (a declaration, or a variable initialised with an async function or arrow). A future that
+ * file (a declaration, or a variable initialised with an async function or arrow) — or, with a type
+ * checker at hand, of any async function the call resolves to. A future that
  * is awaited, polled, spawned, returned, stored or passed on is used; `void work()` discards one on
  * purpose, as Rust's `let _ = work();` does.
  */
@@ -17,7 +18,11 @@ import { diagnosticAt } from "../transform.js";
 
 export const MUST_USE_CODE = "UA2002";
 
-export function unusedFutures(sf: ts.SourceFile, fileName: string): Diagnostic[] {
+/**
+ * `checker`, when there is one (the plugin in a tsc build), also finds async functions of other
+ * files: a call whose signature is declared by an async function.
+ */
+export function unusedFutures(sf: ts.SourceFile, fileName: string, checker?: ts.TypeChecker): Diagnostic[] {
   const asyncNames = new Set<string>();
   const isAsyncFunction = (node: ts.Node | undefined): boolean =>
     node !== undefined &&
@@ -31,11 +36,17 @@ export function unusedFutures(sf: ts.SourceFile, fileName: string): Diagnostic[]
   };
   collect(sf);
 
+  const declaredAsync = (call: ts.CallExpression): boolean => {
+    if (!checker) return false;
+    const declaration = checker.getResolvedSignature(call)?.declaration;
+    return declaration !== undefined && !ts.isJSDocSignature(declaration) && isAsyncFunction(declaration);
+  };
+
   const out: Diagnostic[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isExpressionStatement(node)) {
       const call = skipParentheses(node.expression);
-      if (ts.isCallExpression(call) && ts.isIdentifier(call.expression) && asyncNames.has(call.expression.text)) {
+      if (ts.isCallExpression(call) && ts.isIdentifier(call.expression) && (asyncNames.has(call.expression.text) || declaredAsync(call))) {
         const name = call.expression.text;
         out.push(
           diagnosticAt(sf, fileName, call, MUST_USE_CODE, `the future of \`${name}()\` is never awaited, and futures do nothing unless you await or poll them: \`${name}\` never runs here (await it, spawn it, or write \`void ${name}()\` to drop it on purpose)`, "warning"),

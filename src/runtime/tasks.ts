@@ -40,9 +40,11 @@ disposableByDrop(FutureBase);
 
 /**
  * Runs `future` to completion on a new executor and settles with its result: Rust's `block_on`,
- * tokio's `#[tokio::main]`. Other tasks still running when it finishes are dropped.
+ * tokio's `#[tokio::main]`. Other tasks still running when it finishes are dropped. A lowered
+ * async function's call is typed `Promise<T>` in the source a type checker sees, and is a future
+ * at run time: both are accepted.
  */
-export function run<T>(future: Future<T> | (() => Future<T>), options: RuntimeOptions = {}): Promise<T> {
+export function run<T>(future: Future<T> | PromiseLike<T> | (() => Future<T> | PromiseLike<T>), options: RuntimeOptions = {}): Promise<T> {
   return new Runtime(options).blockOn(futureOf(future, "run"));
 }
 
@@ -51,7 +53,7 @@ export function run<T>(future: Future<T> | (() => Future<T>), options: RuntimeOp
  * virtual time its timers advanced (`{ value, elapsed: 3000 }` for two concurrent fetches of 3 s
  * and 1 s), in no time at all.
  */
-export async function runTimed<T>(future: Future<T> | (() => Future<T>), options: RuntimeOptions = {}): Promise<{ value: T; elapsed: number }> {
+export async function runTimed<T>(future: Future<T> | PromiseLike<T> | (() => Future<T> | PromiseLike<T>), options: RuntimeOptions = {}): Promise<{ value: T; elapsed: number }> {
   const runtime = new Runtime(options);
   const value = await runtime.blockOn(futureOf(future, "runTimed"));
   return { value, elapsed: runtime.now() };
