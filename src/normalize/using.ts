@@ -63,8 +63,10 @@ class UsingLowering {
     const dispose = isAsync
       ? f.createExpressionStatement(f.createAwaitExpression(f.createCallExpression(f.createPropertyAccessExpression(id(scope), "disposeAsync"), undefined, [])))
       : f.createExpressionStatement(f.createCallExpression(f.createPropertyAccessExpression(id(scope), "dispose"), undefined, []));
-    const guarded = f.createTryStatement(block(this.list(body)), f.createCatchClause(error, fail), block([dispose]));
-    return [...before, ...hoisted, make, guarded];
+    // The scope's statements carry the position of the first `using`: its states name that line.
+    const first = rest[0]!;
+    const guarded = f.createTryStatement(block(this.list(body)), ts.setTextRange(f.createCatchClause(error, fail), first), ts.setTextRange(block([dispose]), first));
+    return [...before, ...hoisted, ts.setTextRange(make, first), ts.setTextRange(guarded, first)];
   }
 
   /** `using a = A, b = B` → `const a = $using1.use(A), b = $using1.use(B)` (`useAsync` for await using). */
