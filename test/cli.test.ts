@@ -340,12 +340,12 @@ describe("future mode", () => {
     const { code, stderr } = await unawait(["run", name, "--mode", "future", "--clock", "virtual", "--trace"]);
     expect(code).toBe(0);
     expect(stderr.split("\n")).toEqual([
-      "[    0 ms] task 1 main: spawned",
-      "[    0 ms] task 1 main: polled, async function main state 0 (line 2) -> 1 (line 3), pending",
+      "[    0 ms] task 1 (main): spawned",
+      "[    0 ms] task 1 (main): polled, state 0 (line 2) -> 1 (line 3), pending",
       "[    5 ms] clock 0 -> 5 ms",
-      "[    5 ms] task 1 main: woken",
-      "[    5 ms] task 1 main: polled, async function main state 1 (line 3) -> DONE, ready",
-      "[    5 ms] task 1 main: finished",
+      "[    5 ms] task 1 (main): woken",
+      "[    5 ms] task 1 (main): polled, state 1 (line 3) -> DONE, ready",
+      "[    5 ms] task 1 (main): finished",
       "unawait: main finished after 5 ms of virtual time",
       "",
     ]);

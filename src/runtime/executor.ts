@@ -171,7 +171,7 @@ export class Runtime {
   /** Starts a task; the handle joins it, aborts it, or lets it go (`drop()` detaches). */
   spawn<T>(future: Future<T>, name?: string): JoinHandle<T> {
     if (this.shutDown) throw new Error("spawn on a runtime whose root task has finished");
-    return new JoinHandle(this.spawnTask(future, name ?? `task ${this.nextId}`));
+    return new JoinHandle(this.spawnTask(future, name ?? describeFuture(future)));
   }
 
   private spawnTask<T>(future: Future<T>, name: string): Task<T> {
@@ -391,7 +391,7 @@ export function settledPromise<T>(task: Task<T>): Promise<T> {
       const outcome = task.outcome!;
       if (outcome.kind === "value") resolve(outcome.value);
       else if (outcome.kind === "error") reject(outcome.error);
-      else reject(new Cancelled(`${task.name} was cancelled`));
+      else reject(new Cancelled(`${taskLabel(task)} was cancelled`));
     };
     if (task.outcome) settle();
     else task.onFinish = settle;
@@ -419,7 +419,7 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
     }
     if (outcome.kind === "value") return outcome.value;
     if (outcome.kind === "error") throw outcome.error;
-    throw new Cancelled(`${this.task.name} was aborted`);
+    throw new Cancelled(`${taskLabel(this.task)} was aborted`);
   }
 
   abort(): void {
@@ -456,7 +456,20 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
 /** A detached task threw and nobody will see it: say so on stderr, as tokio reports a panicking task. */
 function reportDetachedError(task: Task<unknown>, error: unknown): void {
   const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
-  console.error(`unawait: ${task.name} threw, and its JoinHandle was dropped: ${text}`);
+  console.error(`unawait: ${taskLabel(task)} threw, and its JoinHandle was dropped: ${text}`);
+}
+
+/** "task 3 (async arrow function, line 6)": the task's number, and its name when it has one. */
+function taskLabel(task: Task<unknown>): string {
+  return task.name ? `task ${task.id} (${task.name})` : `task ${task.id}`;
+}
+
+/** What a spawned future is, for its task's name: a machine's `$layout` name and line, else nothing. */
+function describeFuture(future: Future<unknown>): string {
+  const layout = (future.constructor as { $layout?: { name: string; states: ReadonlyArray<{ line: number }> } }).$layout;
+  if (!layout) return "";
+  const line = layout.states[0]?.line;
+  return line !== undefined ? `${layout.name}, line ${line}` : layout.name;
 }
 
 /** The machine's name and the states of a poll with their lines, from the class's `$layout`. */

@@ -1,11 +1,11 @@
 /**
  * The trace hook, printed: one line per event of an executor, for `unawait run --trace`.
  *
- *   [   0 ms] task 1 main: spawned
- *   [   0 ms] task 1 main: poll, state 0 (line 9) -> 1 (line 10), pending
- *   [1000 ms] clock 0 -> 1000 ms
- *   [1000 ms] task 1 main: woken
- *   [1000 ms] task 1 main: poll, state 1 (line 10) -> DONE, ready
+ *   [    0 ms] task 1 (main): spawned
+ *   [    0 ms] task 1 (main): polled, state 0 (line 9) -> 1 (line 10), pending
+ *   [ 1000 ms] clock 0 -> 1000 ms
+ *   [ 1000 ms] task 1 (main): woken
+ *   [ 1000 ms] task 1 (main): polled, state 1 (line 10) -> DONE, ready
  */
 import type { TraceEvent } from "./executor.js";
 
@@ -14,7 +14,7 @@ const STATE_NAMES: Record<number, string> = { [-1]: "DONE", [-2]: "POISONED", [-
 /** A trace hook that writes each event as one readable line. */
 export function traceTo(write: (line: string) => void): (event: TraceEvent) => void {
   const names = new Map<number, string>();
-  const task = (id: number): string => `task ${id}${names.has(id) ? ` ${names.get(id)}` : ""}`;
+  const task = (id: number): string => (names.get(id) ? `task ${id} (${names.get(id)})` : `task ${id}`);
   const state = (s: number | undefined, line: number | undefined): string => (s === undefined ? "?" : `${STATE_NAMES[s] ?? s}${line !== undefined ? ` (line ${line})` : ""}`);
   return (event) => {
     const at = `[${String(Math.round(event.at)).padStart(5)} ms]`;
@@ -23,7 +23,7 @@ export function traceTo(write: (line: string) => void): (event: TraceEvent) => v
         names.set(event.task, event.name);
         return write(`${at} ${task(event.task)}: spawned${event.by !== undefined ? ` by ${task(event.by)}` : ""}`);
       case "poll": {
-        const states = event.machine !== undefined ? `, ${event.machine} state ${state(event.before, event.lineBefore)} -> ${state(event.after, event.lineAfter)}` : "";
+        const states = event.machine !== undefined ? `, state ${state(event.before, event.lineBefore)} -> ${state(event.after, event.lineAfter)}` : "";
         return write(`${at} ${task(event.task)}: polled${states}, ${event.outcome}`);
       }
       case "wake":
