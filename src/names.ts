@@ -148,7 +148,7 @@ export class NameAuthority {
  * Methods a machine inherits (runtime machine.ts, coroutine.ts) that no field may shadow: a
  * future-mode machine is handed to the program, which may `await` it (`then`), drop it, or poll it.
  */
-const INHERITED_MEMBERS = ["constructor", "poll", "resume", "drop", "then", "catch", "finally"];
+const INHERITED_MEMBERS = ["constructor", "poll", "resume", "drop", "then", "catch", "finally", "$promise"];
 
 export class FieldNames {
   private readonly used = new Set<string>([...Object.values(MACHINE), ...INHERITED_MEMBERS]);

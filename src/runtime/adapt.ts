@@ -15,7 +15,8 @@
  * - Anything else is ready at once (`await 5` is 5, without a tick).
  */
 import type { Context, Waker } from "./context.js";
-import { isInternalPromise, runningRuntime, type Runtime } from "./executor.js";
+import { runningRuntime, type Runtime } from "./executor.js";
+import { isInternalPromise } from "./thenable.js";
 import type { Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
 

@@ -25,6 +25,7 @@ import type { Context, Waker } from "./context.js";
 import { dropFuture, type Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
 import { TimerQueue, type Timer } from "./timerQueue.js";
+import { internalPromise, Thenable } from "./thenable.js";
 
 export type ClockKind = "real" | "virtual";
 
@@ -367,22 +368,6 @@ export class Runtime {
   }
 }
 
-/**
- * Promises that settle because a task of a runtime finishes: those of `then` on a future or a
- * join handle. Awaiting one is no reason for the virtual clock to wait (see `external`): the
- * runtime itself settles it, and may first have to move the clock.
- */
-const internalPromises = new WeakSet<object>();
-
-export function internalPromise<P extends object>(promise: P): P {
-  internalPromises.add(promise);
-  return promise;
-}
-
-export function isInternalPromise(value: object): boolean {
-  return internalPromises.has(value);
-}
-
 /** A promise of the task's outcome (made once per task). */
 export function settledPromise<T>(task: Task<T>): Promise<T> {
   if (task.settled) return task.settled;
@@ -403,8 +388,14 @@ export function settledPromise<T>(task: Task<T>): Promise<T> {
  * A spawned task's handle: a future of the task's result (its error is thrown, an aborted task
  * throws `Cancelled`), `abort()`, `isFinished()`. Dropping it detaches the task, which runs on.
  */
-export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
-  constructor(private readonly task: Task<T>) {}
+export class JoinHandle<T> extends Thenable<T> implements Future<T> {
+  constructor(private readonly task: Task<T>) {
+    super();
+  }
+
+  protected $promise(): Promise<T> {
+    return settledPromise(this.task);
+  }
 
   /** The task's number in its runtime (what the trace calls it). */
   get id(): number {
@@ -438,19 +429,6 @@ export class JoinHandle<T> implements Future<T>, PromiseLike<T> {
     if (outcome?.kind === "error") reportDetachedError(this.task as Task<unknown>, outcome.error);
   }
 
-  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return internalPromise(settledPromise(this.task).then(onFulfilled, onRejected));
-  }
-
-  /** As a promise's `catch`: runs the future (like `then`), for code that treats it as a promise. */
-  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.then(undefined, onRejected);
-  }
-
-  /** As a promise's `finally`: runs the future (like `then`). */
-  finally(onFinally?: (() => void) | null): Promise<T> {
-    return internalPromise(settledPromise(this.task).finally(onFinally));
-  }
 }
 
 /** A detached task threw and nobody will see it: say so on stderr, as tokio reports a panicking task. */

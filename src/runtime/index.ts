@@ -45,7 +45,7 @@ export { propertyKey, UNINITIALIZED, tdz, tdzWrite, constWrite, constUpdate, che
 export { call, templateObject, requireObjectCoercible, objectRest, stepOrUndefined, restOfIterator, restParams } from "./protocol.js";
 export { asyncFunction, className } from "./identity.js";
 export { dropFuture } from "./future.js";
-export { Runtime, JoinHandle, Cancelled, internalPromise, setAmbientRuntime, type RuntimeOptions, type TraceEvent, type ClockKind } from "./executor.js";
+export { Runtime, JoinHandle, Cancelled, setAmbientRuntime, type RuntimeOptions, type TraceEvent, type ClockKind } from "./executor.js";
 export { intoFuture, isFuture, READY, ThenableFuture } from "./adapt.js";
 export { run, runTimed, spawn, yieldNow, promiseOf, FutureBase } from "./tasks.js";
 export { now, sleep, sleepUntil, interval, timeout, TimeoutError, Sleep, Interval, type MissedTicks } from "./time.js";
@@ -54,3 +54,4 @@ export { traceTo } from "./trace.js";
 export { oneshot, OneshotSender, OneshotReceiver, RecvError, channel, unboundedChannel, Sender, Receiver, type SendResult, type TrySendResult, type RecvResult, type TryRecvResult } from "./channels.js";
 export { stream, isStream, AsyncGeneratorStream, type Stream } from "./stream.js";
 export { usingScope, UsingScope } from "./using.js";
+export { internalPromise, Thenable } from "./thenable.js";

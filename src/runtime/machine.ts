@@ -13,8 +13,9 @@
 import type { Context } from "./context.js";
 import { dropFuture, type Future } from "./future.js";
 import type { Poll } from "./poll.js";
+import { disposableByDrop } from "./executor.js";
 import { promiseOf } from "./tasks.js";
-import { disposableByDrop, internalPromise } from "./executor.js";
+import { Thenable } from "./thenable.js";
 
 export const DONE = -1;
 export const POISONED = -2;
@@ -46,7 +47,7 @@ export type Awaitee = Future<unknown> | null;
  * compile to a plain store (a field initialiser here would be one function shared by all
  * machine classes, and slow down as more of them run).
  */
-export abstract class StateMachine<T> implements Future<T> {
+export abstract class StateMachine<T> implements Future<T>, PromiseLike<T> {
   /** The state to run on the next poll: 0 = start, DONE, POISONED, or a resume point. */
   abstract $state: number;
   /** What the machine is waiting on while suspended at an `await`. */
@@ -92,19 +93,16 @@ export abstract class StateMachine<T> implements Future<T> {
     }
   }
 
-  /** `await machine` from code that is not lowered: runs the machine as a task (future mode). */
-  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return internalPromise(promiseOf(this).then(onFulfilled, onRejected));
-  }
 
-  /** As a promise's `catch`: runs the future (like `then`), for code that treats it as a promise. */
-  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.then(undefined, onRejected);
-  }
+  // `await machine` from code that is not lowered runs the machine as a task (future mode):
+  // Thenable's methods, lent below rather than inherited, so that constructing a machine (a hot
+  // path in promise mode) runs no base constructors.
+  declare then: Thenable<T>["then"];
+  declare catch: Thenable<T>["catch"];
+  declare finally: Thenable<T>["finally"];
 
-  /** As a promise's `finally`: runs the future (like `then`). */
-  finally(onFinally?: (() => void) | null): Promise<T> {
-    return internalPromise(promiseOf(this).finally(onFinally));
+  protected $promise(): Promise<T> {
+    return promiseOf(this);
   }
 
   /** `return value`: the machine is DONE; the value was evaluated before this call. */
@@ -133,4 +131,7 @@ export function keepShape<M>(machineClass: new (...inputs: never[]) => M): M {
   return new machineClass();
 }
 
+for (const method of ["then", "catch", "finally"] as const) {
+  Object.defineProperty(StateMachine.prototype, method, { value: Thenable.prototype[method], writable: true, configurable: true });
+}
 disposableByDrop(StateMachine);

@@ -6,7 +6,8 @@
  *   [run]      await run(main(), { clock: "virtual" })
  */
 import type { Context } from "./context.js";
-import { ambientRuntime, currentRuntime, disposableByDrop, internalPromise, JoinHandle, Runtime, runningRuntime, type RuntimeOptions } from "./executor.js";
+import { ambientRuntime, currentRuntime, disposableByDrop, JoinHandle, Runtime, runningRuntime, type RuntimeOptions } from "./executor.js";
+import { Thenable } from "./thenable.js";
 import { intoFuture } from "./adapt.js";
 import type { Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
@@ -16,23 +17,13 @@ import { PENDING, type Poll } from "./poll.js";
  * thenable, so code that is not lowered (or lowered in promise mode) can `await` it too, and a
  * disposable (`using`), which drops it.
  */
-export abstract class FutureBase<T> implements Future<T>, PromiseLike<T> {
+export abstract class FutureBase<T> extends Thenable<T> implements Future<T> {
   abstract poll(cx: Context): Poll<T>;
 
   drop(): void {}
 
-  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return internalPromise(promiseOf(this).then(onFulfilled, onRejected));
-  }
-
-  /** As a promise's `catch`: runs the future (like `then`), for code that treats it as a promise. */
-  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.then(undefined, onRejected);
-  }
-
-  /** As a promise's `finally`: runs the future (like `then`). */
-  finally(onFinally?: (() => void) | null): Promise<T> {
-    return internalPromise(promiseOf(this).finally(onFinally));
+  protected $promise(): Promise<T> {
+    return promiseOf(this);
   }
 }
 
