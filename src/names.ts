@@ -13,6 +13,7 @@ import ts from "typescript";
 /** Fixed machinery members of every machine (see runtime/machine.ts). */
 export const MACHINE = {
   state: "$state",
+  /** Future mode: the future an async function's machine is suspended on. */
   awaitee: "$awaitee",
   poll: "poll",
   /** A generator machine's method: `resume(how, sent)`. */
@@ -38,7 +39,7 @@ export const MACHINE = {
   runtime: "$rt",
   /** poll's parameter. */
   context: "cx",
-  /** The result of polling the awaitee, inside a resume state. */
+  /** Future mode: the result of polling the awaitee, inside a resume state. */
   pollResult: "$result",
   /** The exception caught by poll's catch block. */
   caught: "$error",

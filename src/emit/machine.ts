@@ -68,7 +68,7 @@ export interface MachineParts {
   kind: "async" | "generator" | "asyncGenerator";
   /** Type parameters in scope at the function that its types use: the class declares them too. */
   typeParameters: readonly ts.TypeParameterDeclaration[];
-  /** How an async function's `await` adapts its operand: `$rt.awaitable` (promise) or `$rt.intoFuture` (future). */
+  /** How an async function's `await` suspends: handed to the promise driver (`$rt.awaitNatively`), or polled as a future (`$rt.intoFuture` in `$awaitee`). */
   mode: Mode;
   /** Extra constructor inputs: `$this`, `$arguments`, `$super`, `$newTarget`. */
   extras: Array<{ field: string; type: ts.TypeNode }>;
@@ -151,7 +151,7 @@ class MachineEmitter {
       f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.StaticKeyword)], MACHINE.shape, undefined, undefined, runtimeCall("keepShape", [f.createThis()])),
       f.createPropertyDeclaration(undefined, MACHINE.state, undefined, undefined, f.createNumericLiteral(0)),
     );
-    if (m.kind === "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()));
+    if (m.kind === "async" && m.mode === "future") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()));
     if (m.kind !== "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.out, undefined, anyType(), id("undefined")));
     for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
     for (const b of m.layout.fields) {
@@ -386,14 +386,22 @@ class MachineEmitter {
           const out = i.operand ? [stmt(assign(thisField(MACHINE.out), this.expression(i.operand)))] : i.kind === "return" ? [] : [stmt(assign(thisField(MACHINE.out), id("undefined")))];
           return [...out, ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), signal))];
         }
-        const adapter = this.m.mode === "future" ? "intoFuture" : "awaitable";
-        return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall(adapter, [this.expression(i.operand!)]))), ...clears, setState];
+        if (this.m.mode !== "future") {
+          // Promise mode: the promise driver performs the engine's own await on the operand.
+          return [stmt(runtimeCall("awaitNatively", [this.expression(i.operand!)])), ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING"))];
+        }
+        return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("intoFuture", [this.expression(i.operand!)]))), ...clears, setState];
       }
       case "resume": {
         if (i.kind === "yield") {
           // Resumed by throw(e): the yield throws e (caught by the try blocks around it, if any).
           const isThrow = f.createBinaryExpression(id(this.m.pollNames.how), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "THROW"));
           return [f.createIfStatement(isThrow, f.createThrowStatement(id(this.m.pollNames.sent)))];
+        }
+        if (this.m.mode !== "future") {
+          // Promise mode: the driver polls again only once the operand has settled.
+          const value = runtimeCall("awaited", []);
+          return [stmt(i.target ? assign(this.expression(i.target), f.createAsExpression(value, anyType())) : value)];
         }
         const r = id(this.m.pollNames.result);
         const out: ts.Statement[] = [

@@ -6,8 +6,10 @@
  *   ----------------------------------  ------------------------------------------------------------
  *   stmt S                              S, with the machine's bindings rewritten to their homes
  *   label L                             the start of a state: `case N: // what L is (line)`
- *   suspend await OPERAND → L           this.$awaitee = $rt.awaitable(OPERAND); this.$state = N;
- *   resume await [TARGET]               const $result = this.$awaitee.poll(cx);
+ *   suspend await OPERAND → L           promise mode: $rt.awaitNatively(OPERAND); this.$state = N; return $rt.PENDING;
+ *                                       future mode:  this.$awaitee = $rt.intoFuture(OPERAND); this.$state = N;
+ *   resume await [TARGET]               promise mode: [TARGET =] $rt.awaited();
+ *                                       future mode:  const $result = this.$awaitee.poll(cx);
  *                                       if ($result === $rt.PENDING) return $result;
  *                                       this.$awaitee = null; TARGET = $result;
  *   suspend await|yield|yieldStar|return OPERAND → L   (generators)

@@ -1,28 +1,23 @@
 /**
- * The awaitable adapter of promise mode: what `await v` turns its operand into inside a state
- * machine, and the hand-over between that machine and the promise driver (promise.ts).
+ * The awaitable adapter of promise mode: the hand-over between a state machine and the promise driver
+ * (promise.ts), which performs the engine's own `await` on the machine's behalf.
  *
  *   [source]   const item = await load(id);
- *   [lowered]  this.$awaitee = $rt.awaitable(load(id)); this.$state = 2;
- *              case 2: const r = this.$awaitee.poll(cx); if (r === $rt.PENDING) return r; ...
+ *   [lowered]  $rt.awaitNatively(load(id)); this.$state = 2; return $rt.PENDING;
+ *              case 2: item = $rt.awaited(); ...
  *
- * In promise mode the operand is a native value (promise, thenable or plain value) and the
- * driver performs the spec's Await on it. So the adapter allocates nothing: `awaitable(v)` keeps
- * `v` here for the driver and returns `NATIVE_AWAIT`, one shared awaitee. The machine polls it
- * at once (the `case` it falls into starts with that poll); nothing is settled yet, so the poll
- * answers `PENDING` and the machine returns it. The driver takes the operand
- * (`takeAwaitOperand`), awaits it natively, records how it settled (`fulfilAwait` or
- * `rejectAwait`) and polls the machine again; the same poll, the first thing the resumed state
- * does, now answers the value (or throws the rejection reason at the `await`).
+ * In promise mode every operand is a native value (promise, thenable or plain value), and the
+ * spec's Await on it has to happen in an engine `await` to take the native number of ticks. So
+ * the machine does not hold an awaitee: `awaitNatively(v)` leaves `v` here and the machine answers
+ * `PENDING`. The driver takes the operand (`takeAwaitOperand`), awaits it, records how it
+ * settled (`fulfilAwait` or `rejectAwait`) and polls the machine again; the resumed state starts
+ * with `awaited()`, which answers the value or throws the rejection reason at the `await`.
+ * (Future mode keeps the awaitee in the machine's `$awaitee` field and polls it: adapt.ts.)
  *
- * One slot is enough: nothing runs between `awaitable(v)` and the poll that suspends (the operand
- * has been evaluated; only `$state` and dead fields are written in between), and nothing runs
- * between the driver's `fulfilAwait`/`rejectAwait` and the poll that consumes it.
+ * One slot is enough: nothing runs between `awaitNatively(v)` and the `PENDING` the driver sees
+ * (the operand has been evaluated; only `$state` and dead fields are written in between), and
+ * nothing runs between the driver's `fulfilAwait`/`rejectAwait` and the poll that consumes it.
  */
-import type { Context } from "./context.js";
-import type { Future } from "./future.js";
-import { PENDING, type Poll } from "./poll.js";
-
 /** What the slot holds when no operand is waiting for the driver. */
 const NOTHING_HANDED: unique symbol = Symbol("nothing handed over");
 
@@ -30,30 +25,29 @@ const UNSETTLED = 0;
 const FULFILLED = 1;
 const REJECTED = 2;
 
-/** The operand of the `await` being suspended on, from `awaitable(v)` to `takeAwaitOperand()`. */
+/** The operand of the `await` being suspended on, from `awaitNatively(v)` to `takeAwaitOperand()`. */
 let operand: unknown = NOTHING_HANDED;
 /** How the awaited operand settled, from the driver to the poll that resumes the machine. */
 let settlement: typeof UNSETTLED | typeof FULFILLED | typeof REJECTED = UNSETTLED;
 let outcome: unknown = undefined;
 
-/** The awaitee of a machine suspended at an `await` of a native value (promise mode). */
-export const NATIVE_AWAIT: Future<unknown> = Object.freeze({
-  poll(_cx: Context): Poll<unknown> {
-    const how = settlement;
-    if (how === UNSETTLED) return PENDING;
-    const value = outcome;
-    settlement = UNSETTLED;
-    outcome = undefined;
-    if (how === REJECTED) throw value;
-    return value;
-  },
-  toString: () => "NATIVE_AWAIT",
-});
-
-/** `await v` in promise mode: the driver performs the spec's Await on `v`. */
-export function awaitable<T>(value: T | PromiseLike<T>): Future<T> {
+/** `await v` in a promise-mode machine, just before it answers `PENDING`: the driver awaits `v`. */
+export function awaitNatively(value: unknown): void {
   operand = value;
-  return NATIVE_AWAIT as Future<T>;
+}
+
+/**
+ * The first thing a promise-mode machine does when resumed after an `await`: the value the operand
+ * fulfilled with, or its rejection reason thrown at the `await`.
+ */
+export function awaited(): unknown {
+  const how = settlement;
+  if (how === UNSETTLED) throw new Error("a promise-mode state machine was polled before the operand of its await settled (only the promise driver polls it)");
+  const value = outcome;
+  settlement = UNSETTLED;
+  outcome = undefined;
+  if (how === REJECTED) throw value;
+  return value;
 }
 
 /** For the driver of a machine whose poll just answered `PENDING`: the operand it awaits. */
@@ -64,13 +58,13 @@ export function takeAwaitOperand(): unknown {
   return value;
 }
 
-/** For the driver: the awaited operand fulfilled with `value`; the next poll of `NATIVE_AWAIT` answers it. */
+/** For the driver: the awaited operand fulfilled with `value`; the machine's `awaited()` answers it. */
 export function fulfilAwait(value: unknown): void {
   settlement = FULFILLED;
   outcome = value;
 }
 
-/** For the driver: the awaited operand rejected; the next poll of `NATIVE_AWAIT` throws `reason`. */
+/** For the driver: the awaited operand rejected; the machine's `awaited()` throws `reason`. */
 export function rejectAwait(reason: unknown): void {
   settlement = REJECTED;
   outcome = reason;

@@ -3,8 +3,7 @@
  *
  * A future that returns `PENDING` must have arranged for `cx.waker.wake()` to be called when it can
  * make progress. In promise mode the driver (see promise.ts) waits for native operands itself:
- * an `await` hands its operand over through the awaitable adapter (await.ts) instead of wiring a
- * waker, and the driver's context carries a waker that does nothing.
+ * an `await` hands its operand over (await.ts) instead of wiring a waker, and the driver's context carries a waker that does nothing.
  */
 
 export interface Waker {

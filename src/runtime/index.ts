@@ -5,7 +5,7 @@
 export { PENDING, ready, isPending, type Poll, type Pending } from "./poll.js";
 export { noopWaker, type Context, type Waker } from "./context.js";
 export type { Future } from "./future.js";
-export { NATIVE_AWAIT, awaitable, takeAwaitOperand, fulfilAwait, rejectAwait } from "./await.js";
+export { awaitNatively, awaited, takeAwaitOperand, fulfilAwait, rejectAwait } from "./await.js";
 export { StateMachine, DONE, POISONED, DROPPED, DROPPING, keepShape, type Layout, type Awaitee } from "./machine.js";
 export { promise } from "./promise.js";
 export {

@@ -42,16 +42,19 @@ export const DROPPING: Context = Object.freeze({ waker: Object.freeze({ wake() {
 export type Awaitee = Future<unknown> | null;
 
 /**
- * Each generated machine declares its own `$state = 0` and `$awaitee = null`: initialised by the
- * subclass, the two fields are stored by code that only ever sees that one class, which engines
- * compile to a plain store (a field initialiser here would be one function shared by all
- * machine classes, and slow down as more of them run).
+ * Each generated machine declares its own `$state = 0` (and in future mode `$awaitee = null`):
+ * initialised by the subclass, the fields are stored by code that only ever sees that one class,
+ * which engines compile to a plain store (a field initialiser here would be one function shared
+ * by all machine classes, and slow down as more of them run).
  */
 export abstract class StateMachine<T> implements Future<T>, PromiseLike<T> {
   /** The state to run on the next poll: 0 = start, DONE, POISONED, or a resume point. */
   abstract $state: number;
-  /** What the machine is waiting on while suspended at an `await`. */
-  abstract $awaitee: Awaitee;
+  /**
+   * Future mode: what the machine is waiting on while suspended at an `await`. A promise-mode
+   * machine has no such field: its driver performs the await (await.ts).
+   */
+  declare $awaitee?: Awaitee;
 
   abstract poll(cx: Context): Poll<T>;
 
@@ -76,14 +79,19 @@ export abstract class StateMachine<T> implements Future<T>, PromiseLike<T> {
   drop(): void {
     const state = this.$state;
     if (state < 0) return;
+    const layout = (this.constructor as { $layout?: Layout }).$layout;
+    if (layout?.mode !== "future") {
+      // Promise mode: the driver holds the await; the machine has nothing to run or drop.
+      this.$state = DROPPED;
+      return;
+    }
     const awaitee = this.$awaitee;
     this.$awaitee = null;
     try {
       // Suspended at an await (not just made): run the finally blocks around it. An await inside
       // one of them cannot wait now; the machine leaves it the same way, and the rest of that
       // finally block is skipped.
-      const layout = (this.constructor as { $layout?: Layout }).$layout;
-      if (state > 0 && layout?.mode === "future") this.poll(DROPPING);
+      if (state > 0) this.poll(DROPPING);
     } finally {
       if (this.$state !== POISONED) this.$state = DROPPED;
       const left = this.$awaitee;

@@ -59,7 +59,7 @@ async function returned<T>(value: T): Promise<T> {
  * - the machine comes in as the receiver (`driveMachine(machine, operand)`), a slot every
  *   function has anyway;
  * - `operand` is reused for the settled value and for the poll's answer;
- * - the outcome goes to the awaitable adapter (await.ts) after the `await`, so no callee is held
+ * - the outcome goes to the hand-over slot (await.ts) after the `await`, so no callee is held
  *   across it.
  * That is 8 slots against 10 with a `machine` parameter, `fulfilAwait(await operand)` and a
  * `result` local (`node --print-bytecode --print-bytecode-filter=drive`): 16 bytes less per
