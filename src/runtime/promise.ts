@@ -63,8 +63,8 @@ async function returned<T>(value: T): Promise<T> {
  *   across it.
  * That is 8 slots against 10 with a `machine` parameter, `fulfilAwait(await operand)` and a
  * `result` local (`node --print-bytecode --print-bytecode-filter=drive`): 16 bytes less per
- * waiting call, which took the 10,000-call fan-out from 1.79x to 1.29x native in one run
- * (bench/README.md). Keeping this array small first took it from 2.2x to 1.3x.
+ * waiting call, which took the 10,000-call fan-out from 1.67x to 1.24x native
+ * (`node bench/run.js --iterations 15`; bench/README.md, "Fan-out and the young generation").
  */
 async function drive<T>(this: Future<T>, operand: unknown): Promise<T> {
   for (;;) {
