@@ -301,6 +301,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
       levels: shellLevels(normalized),
       taken: new Set([...boundParameterNames, ...identifiersIn(machineObject)]),
       typedReturn: fn.type !== undefined,
+      plain: built.tries.length === 0,
     });
     const generatorBody = block([...prologue, ...shell]);
     let generator: AsyncFunctionNode;
