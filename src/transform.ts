@@ -14,6 +14,7 @@ import { f, runtimeCall } from "./normalize/factory.js";
 import { containsLowerable, functionNameOf, isLowerable } from "./discover/functions.js";
 import { lowerFunction, type AsyncFunctionNode } from "./pipeline.js";
 import { UnsupportedAwait } from "./normalize/spill.js";
+import { asyncMethodsBlock, markedObjectLiteral } from "./emit/asyncMethods.js";
 
 export interface TransformReport {
   machines: MachineInfo[];
@@ -35,6 +36,8 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
     const names = new NameAuthority(identifiersIn(sourceFile));
     const assigned = assignedNames(sourceFile);
     const isStableName = (name: string): boolean => !assigned.has(name);
+    /** Only promise mode's wrappers are async functions (a future-mode call returns a future). */
+    const promiseMode = (options.mode ?? "promise") === "promise";
     /** Classes waiting to be placed at the top of the statement list being visited. */
     const frames: ts.Statement[][] = [];
     /**
@@ -133,8 +136,9 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
         classFrames.push(frame);
         const visited = ts.visitEachChild(node, visit, context);
         classFrames.pop();
-        if (frame.members.length === 0) return visited;
-        const members = [...frame.members, ...visited.members];
+        const marks = promiseMode ? asyncMethodsBlock(node.members, visited.members) : undefined;
+        if (frame.members.length === 0 && !marks) return visited;
+        const members = [...(marks ? [marks] : []), ...frame.members, ...visited.members];
         if (ts.isClassDeclaration(visited)) return f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
         if (anonymous && !node.members.some((m) => ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && m.name !== undefined && ts.isIdentifier(m.name) && m.name.text === "name")) {
           const restore = runtimeCall("className", [f.createThis(), f.createStringLiteral(functionNameOf(node as never) ?? "")]);
@@ -142,6 +146,7 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
         }
         return f.updateClassExpression(visited, visited.modifiers, anonymous ? f.createIdentifier(frame.name!) : visited.name, visited.typeParameters, visited.heritageClauses, members);
       }
+      if (ts.isObjectLiteralExpression(node) && promiseMode) return markedObjectLiteral(node, ts.visitEachChild(node, visit, context));
       return ts.visitEachChild(node, visit, context);
     };
 

@@ -4,6 +4,8 @@
  * `.constructor` and `Object.prototype.toString` answer as they did for the original.
  */
 
+import { defineOwn, ownDescriptor, setPrototype } from "./intrinsics.js";
+
 const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {}) as object;
 
 /**
@@ -11,9 +13,24 @@ const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {
  * context (`const f = async () => {}` is named "f"), which wrapping it in this call would lose.
  */
 export function asyncFunction<F extends (...args: never[]) => unknown>(fn: F, name?: string): F {
-  Object.setPrototypeOf(fn, AsyncFunctionPrototype);
-  if (name !== undefined) Object.defineProperty(fn, "name", { value: name, configurable: true });
+  setPrototype(fn, AsyncFunctionPrototype);
+  if (name !== undefined) defineOwn(fn, "name", { value: name, configurable: true });
   return fn;
+}
+
+/**
+ * Marks the lowered async methods of a class (`holder` is the class for static methods, its
+ * prototype for the others) or of an object literal, by key, as async functions: an async
+ * method's prototype is AsyncFunction.prototype, a plain method's Function.prototype. Called
+ * right after the methods are defined (a class's first static block, or around the literal),
+ * only for keys no later member of the same holder can have redefined (emit/asyncMethods.ts).
+ */
+export function asyncMethods<O extends object>(holder: O, keys: readonly string[]): O {
+  for (const key of keys) {
+    const method: unknown = ownDescriptor(holder, key)?.value;
+    if (typeof method === "function") setPrototype(method, AsyncFunctionPrototype);
+  }
+  return holder;
 }
 
 /**
@@ -23,5 +40,5 @@ export function asyncFunction<F extends (...args: never[]) => unknown>(fn: F, na
  * (`var C = class { ... }` is named "C", a class passed as an argument "").
  */
 export function className(cls: Function, name: string): void {
-  Object.defineProperty(cls, "name", { value: name });
+  defineOwn(cls, "name", { value: name });
 }

@@ -43,7 +43,7 @@ export { asyncIterate, asyncNext, asyncValue, asyncReturn, asyncReturnAfterThrow
 export { superAccess, type SuperAccess } from "./super.js";
 export { propertyKey, UNINITIALIZED, tdz, tdzWrite, constWrite, constUpdate, checkedTarget, assignToConstant } from "./values.js";
 export { call, templateObject, requireObjectCoercible, objectRest, stepOrUndefined, restOfIterator, restParams } from "./protocol.js";
-export { asyncFunction, className } from "./identity.js";
+export { asyncFunction, asyncMethods, className } from "./identity.js";
 export { dropFuture } from "./future.js";
 export { Runtime, JoinHandle, Cancelled, setAmbientRuntime, type RuntimeOptions, type TraceEvent, type ClockKind } from "./executor.js";
 export { intoFuture, isFuture, READY, ThenableFuture } from "./adapt.js";

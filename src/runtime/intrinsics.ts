@@ -1,13 +1,18 @@
 /**
  * What the runtime takes from the engine once, when it loads: the native Promise and its functions
  * (so that a program that patches `Promise.prototype.then` later does not change how lowered code
- * settles or awaits), and the two small object checks the protocol helpers share.
+ * settles or awaits), `Object`'s reflection functions, and the two small object checks the
+ * protocol helpers share.
  */
 export const NativePromise = Promise;
 export const fulfilledWith: <T>(value: T) => Promise<Awaited<T>> = NativePromise.resolve.bind(NativePromise);
 export const rejectedWith: (reason: unknown) => Promise<never> = NativePromise.reject.bind(NativePromise);
 /** `Promise.prototype.then` as the engine defined it, to call on native promises. */
 export const promiseThen = NativePromise.prototype.then as <T, R>(this: Promise<T>, onFulfilled: (value: T) => R, onRejected?: (reason: unknown) => R) => Promise<R>;
+/** `Object`'s reflection functions as the engine defined them: a program may replace them. */
+export const ownDescriptor = Object.getOwnPropertyDescriptor;
+export const setPrototype = Object.setPrototypeOf;
+export const defineOwn = Object.defineProperty;
 
 export function isObject(value: unknown): value is object {
   return (typeof value === "object" && value !== null) || typeof value === "function";
