@@ -8,7 +8,8 @@ export type Invocation =
   | { command: "version" }
   | ({ command: "lower" } & LowerArgs)
   | ({ command: "run" } & RunArgs)
-  | ({ command: "check" } & CheckArgs);
+  | ({ command: "check" } & CheckArgs)
+  | ({ command: "graph" } & GraphArgs);
 
 export interface LoweringArgs {
   /** A path, or "-" for stdin (lower only). */
@@ -37,8 +38,14 @@ export interface RunArgs extends LoweringArgs {
 
 export type CheckArgs = LoweringArgs;
 
-type CommandName = "lower" | "run" | "check";
-const COMMANDS: readonly CommandName[] = ["lower", "run", "check"];
+export interface GraphArgs extends LoweringArgs {
+  /** Graphviz DOT instead of Mermaid. */
+  dot: boolean;
+  out: string | undefined;
+}
+
+type CommandName = "lower" | "run" | "check" | "graph";
+const COMMANDS: readonly CommandName[] = ["lower", "run", "check", "graph"];
 
 const OPTIONS = {
   mode: { type: "string" },
@@ -50,6 +57,7 @@ const OPTIONS = {
   phase: { type: "string" },
   clock: { type: "string" },
   trace: { type: "boolean" },
+  dot: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
@@ -61,11 +69,12 @@ const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
   lower: ["mode", "function", "js", "runtime", "out", "diff", "phase"],
   run: ["mode", "function", "clock", "trace"],
   check: ["mode", "function"],
+  graph: ["mode", "function", "dot", "out"],
 };
 
 /**
  * Parses `argv` (without `node` and the script). The first positional argument names the
- * command when it is one of lower/run/check; otherwise the command is `lower` and it is the FILE.
+ * command when it is one of lower/run/check/graph; otherwise the command is `lower` and it is the FILE.
  * Throws `UsageError` with a plain sentence for anything it cannot accept.
  */
 export function parseInvocation(argv: readonly string[]): Invocation {
@@ -131,6 +140,8 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       // Only promise mode promises native behaviour; a future-mode program is lazy on purpose.
       if (lowering.mode === "future") throw new UsageError("'check' compares with native, which only promise mode matches; run a future-mode program with 'unawait run FILE --mode future'");
       return { command: "check", ...lowering };
+    case "graph":
+      return { command: "graph", ...lowering, dot: given.has("dot"), out: stringValue(given, "out") };
     default: {
       const unknown: never = name;
       throw new Error(`unhandled command ${String(unknown)}`);

@@ -14,6 +14,9 @@ Usage:
   unawait check FILE [options]          run FILE natively and lowered and compare stdout,
                                         exit code and uncaught error; print "same output"
                                         or the differences (each run is stopped after 10 s)
+  unawait graph FILE [options]          print the state graph of each machine, as Mermaid
+                                        (drawn in place by GitHub and most Markdown viewers)
+                                        or, with --dot, Graphviz DOT
 
 Options:
   --mode promise|future    promise: behaves exactly like native async (default);
@@ -23,12 +26,13 @@ Options:
   --js                     lower: print JavaScript instead of TypeScript
   --runtime import|inline  lower: import the runtime from "unawait/runtime" (default)
                            or paste it into the output so the output runs on its own
-  -o, --out OUT            lower: write the output to OUT instead of stdout; nothing is
-                           written when there are errors
+  -o, --out OUT            lower, graph: write the output to OUT instead of stdout; nothing
+                           is written when there are errors
   --diff                   lower: print a unified diff from the source to the lowered code
   --phase PHASE            lower: print a phase boundary instead: normalize (awaits lifted to
                                         statements), ir (instructions), states, or layout (fields,
                                         locals, environments, what is live where)
+  --dot                    graph: print Graphviz DOT (dot -Tsvg) instead of Mermaid
   --clock real|virtual     run: the executor's clock for main (default real); virtual:
                            time jumps to the next timer whenever every task waits, so
                            sleeps take no time and every run does the same
@@ -38,7 +42,7 @@ Options:
   --version                print the version
 
 Errors and warnings go to stderr as file:line:col: error CODE: message, with the
-source line. A file literally named lower, run or check can be given as ./lower.
+source line. A file literally named lower, run, check or graph can be given as ./lower.
 
 Exit codes:
   0   success
@@ -53,6 +57,7 @@ Examples:
   unawait run server.ts --mode future -- --port 8080
   unawait run fixtures/seeds/join-two-tasks.ts --mode future --clock virtual --trace
   unawait check fixtures/basics/example-total.ts
+  unawait graph fixtures/basics/example-total.ts --function total
 `;
 
 /** The version in our package.json, found by walking up from this file (src or dist). */

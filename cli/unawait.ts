@@ -38,6 +38,8 @@ async function dispatch(invocation: Invocation): Promise<number> {
       return (await import("./commands/run.js")).runCommand(invocation);
     case "check":
       return (await import("./commands/check.js")).checkCommand(invocation);
+    case "graph":
+      return (await import("./commands/graph.js")).graphCommand(invocation);
     default: {
       const unknown: never = invocation;
       throw new Error(`unhandled command ${JSON.stringify(unknown)}`);

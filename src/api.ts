@@ -77,6 +77,20 @@ export interface TryInfo {
   finallyState?: number;
 }
 
+/**
+ * A way control goes from one state to another (or out): the edges of the state graph.
+ * - `next`: falls off the end of the state into the next one; `jump`: sets `$state` and goes on.
+ * - `await`, `yield`, `yield*`: suspends there, and is resumed in the target state.
+ * - `return`: the body returns (to DONE; a generator's `return` is resumed in the target state,
+ *   which runs the finally blocks around it).
+ * - `catch`, `finally`: where an exception thrown in the state goes (the try table).
+ */
+export interface EdgeInfo {
+  from: number;
+  to: number | "DONE";
+  kind: "next" | "jump" | "await" | "yield" | "yield*" | "return" | "catch" | "finally";
+}
+
 export interface MachineInfo {
   /** The function's name as the user wrote it, or a name derived from its position. */
   name: string;
@@ -89,6 +103,8 @@ export interface MachineInfo {
   states: StateInfo[];
   fields: FieldInfo[];
   tryTable: TryInfo[];
+  /** The state graph. */
+  edges: EdgeInfo[];
 }
 
 export interface SourceMapV3 {

@@ -16,6 +16,7 @@ import { bindFunction, type Binding, type BindingInfo } from "./analyze/bindings
 import { bindingsWithDeadZone } from "./analyze/tdz.js";
 import { emitMachineClass, type PollNames } from "./emit/machine.js";
 import { generatorShell, shellLevels } from "./emit/generatorShell.js";
+import { stateEdges } from "./ir/edges.js";
 import { withSuspendingReturns } from "./analyze/suspension.js";
 import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
@@ -291,6 +292,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
         finallyState: finallyState ? body5.stateOf.get(finallyState.target) : undefined,
       };
     }),
+    edges: stateEdges(body5),
   };
   if (generatorLike && !streamed) {
     // A generator stays the engine's own `function*` (or `async function*`), in the same place, with

@@ -68,7 +68,7 @@ describe("unawait --help and --version", () => {
     const { code, stdout, stderr } = await unawait(["--help"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
-    for (const word of ["unawait FILE", "lower FILE|-", "run FILE", "-- ARGS", "check FILE", "--js", "--runtime import|inline", "-o, --out OUT", "--function NAME", "--mode promise|future", "--clock real|virtual", "--trace", "--diff", "-h, --help", "--version", "Exit codes"]) {
+    for (const word of ["unawait FILE", "lower FILE|-", "run FILE", "-- ARGS", "check FILE", "graph FILE", "--dot", "--js", "--runtime import|inline", "-o, --out OUT", "--function NAME", "--mode promise|future", "--clock real|virtual", "--trace", "--diff", "-h, --help", "--version", "Exit codes"]) {
       expect(stdout).toContain(word);
     }
   });
@@ -183,6 +183,38 @@ describe("unawait check", () => {
     const { code, stdout } = await unawait(["check", name]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^stdout differs:\n--- native\n\+\+\+ lowered\n@@ -1,2 \+1,2 @@\n same line\n-0\.\d+\n\+0\.\d+\n$/);
+  });
+});
+
+describe("unawait graph", () => {
+  it("prints the state graph as Mermaid: every state, suspensions thick, exceptions dotted, returns to DONE", async () => {
+    const name = file("total.ts", exampleTotal);
+    const { code, stdout, stderr } = await unawait(["graph", name, "--function", "total"]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    const lines = stdout.split("\n");
+    expect(lines[0]).toBe("flowchart TD");
+    expect(lines).toContain('  s3["3 · resume after await #35;1 `load(id)` · line 13 · live: sum, $iter1"]');
+    expect(lines).toContain("  s2 ==>|await| s3");
+    expect(lines).toContain("  s3 --> s2");
+    expect(lines).toContain("  s2 -.->|catch| s5");
+    expect(lines).toContain("  s7 -->|return| DONE");
+    expect(lines.filter((l) => /^  s\d+\[/.test(l))).toHaveLength(8);
+  });
+
+  it("--dot prints Graphviz DOT, one digraph per machine", async () => {
+    const name = file("two.ts", `async function a() { await 1; }\nfunction* b() { yield 1; }\n`);
+    const { code, stdout } = await unawait(["graph", name, "--dot"]);
+    expect(code).toBe(0);
+    expect(stdout.match(/^digraph /gm)).toHaveLength(2);
+    expect(stdout).toContain(`  s0 -> s1 [label="await", style=bold];`);
+    expect(stdout).toContain(`  s0 -> s1 [label="yield", style=bold];`);
+  });
+
+  it("a file with nothing to draw says so and exits 1", async () => {
+    const name = file("plain.ts", `console.log(1);\n`);
+    const { code, stdout, stderr } = await unawait(["graph", name]);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
+    expect(stderr).toContain("no async function, generator or async generator to draw");
   });
 });
 

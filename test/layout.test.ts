@@ -187,3 +187,24 @@ describe("generators and async generators: resume(how, sent) says what the funct
     expect(m.resume($rt.NEXT!)).toBe($rt.FINISHED);
   });
 });
+
+describe("the state graph (MachineInfo.edges)", () => {
+  it("follows jumps, suspensions, the innermost handler and each route out of a finally", () => {
+    const source = `async function total(ids) {\n  let sum = 0;\n  for (const id of ids) {\n    try {\n      sum += await load(id);\n    } catch (e) {\n      break;\n    } finally {\n      log();\n    }\n  }\n  return sum;\n}\n`;
+    const [m] = lower(source, { fileName: "edges.ts" }).machines;
+    const label = (id: number | "DONE") => (id === "DONE" ? "DONE" : m!.states[id]!.label);
+    const edges = m!.edges.map((e) => `${label(e.from)} -${e.kind}-> ${label(e.to)}`);
+    expect(edges).toContain("try -await-> resume after await #1 `load(id)`");
+    // An exception in the try goes to its catch, not to the for-of guard around it.
+    expect(edges).toContain("try -catch-> catch (e)");
+    expect(edges).not.toContain("try -catch-> the loop threw: close the iterator, throw on");
+    // break in the catch runs the finally first; the finally then goes on to where break goes.
+    expect(edges).toContain("catch (e) -jump-> finally");
+    expect(edges).toContain("finally -jump-> after for (const id of ids)");
+    expect(edges).toContain("finally -jump-> after try");
+    expect(edges).toContain("after the loop and its iterator -return-> DONE");
+    // Every state but the last can be left, and every edge ends at a state or DONE.
+    for (const e of m!.edges) expect(e.to === "DONE" || m!.states[e.to] !== undefined).toBe(true);
+    expect(new Set(m!.edges.map((e) => e.from)).size).toBe(m!.states.length);
+  });
+});
