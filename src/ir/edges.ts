@@ -10,8 +10,7 @@
  * those edges are left out.
  */
 import type { EdgeInfo } from "../api.js";
-import type { Instr } from "./ir.js";
-import { forEachMarker, type SplitBody } from "./split.js";
+import { forEachTransfer, type SplitBody } from "./split.js";
 
 const SUSPEND_KIND = { await: "await", yield: "yield", yieldStar: "yield*", return: "return" } as const;
 
@@ -30,39 +29,12 @@ export function stateEdges(body: SplitBody): EdgeInfo[] {
       if (state === undefined) throw new Error(`internal: label ${label} has no state`);
       return state;
     };
-    const walk = (instrs: readonly Instr[]): void => {
-      for (const i of instrs) {
-        switch (i.op) {
-          case "jump":
-          case "jumpIf":
-          case "dropTaken":
-            add(s.id, to(i.target), "jump");
-            break;
-          case "suspend":
-            add(s.id, to(i.resume), SUSPEND_KIND[i.kind]);
-            break;
-          case "return":
-            add(s.id, "DONE", "return");
-            break;
-          // \`complete\` records where a finally carries on; its endFinally makes that edge.
-          case "endFinally":
-            add(s.id, to(i.next), "jump");
-            walk(i.returnRoute);
-            for (const [target, route] of i.jumpRoutes) {
-              add(s.id, to(target), "jump");
-              walk(route);
-            }
-            break;
-          case "inline":
-            walk(i.instrs);
-            break;
-          case "stmt":
-            forEachMarker(i.node, walk);
-            break;
-        }
-      }
-    };
-    walk(s.instrs);
+    forEachTransfer(s.instrs, (t) => {
+      // A completion records where a finally carries on; its endFinally makes that edge.
+      if (t.how === "completion") return;
+      if (t.to === "DONE") add(s.id, "DONE", "return");
+      else add(s.id, to(t.to), t.how === "jump" ? "jump" : SUSPEND_KIND[t.how]);
+    });
     if (s.fallsThrough) {
       if (s.id + 1 < body.states.length) add(s.id, s.id + 1, "next");
       else add(s.id, "DONE", "return"); // the end of the body

@@ -5,7 +5,7 @@
  *
  * Invariant after this phase: every jump target is the first label of a state.
  */
-import type { Handler, Instr, Label, LabelInfo } from "./ir.js";
+import type { Handler, Instr, Label, LabelInfo, SuspendKind } from "./ir.js";
 import { jumpMarkers } from "./build.js";
 import type { BuiltBody } from "./build.js";
 import ts from "typescript";
@@ -27,40 +27,9 @@ export interface SplitBody {
 
 export function split(body: BuiltBody): SplitBody {
   const referenced = new Set<Label>([0]);
-  const note = (instrs: readonly Instr[]): void => {
-    for (const i of instrs) {
-      switch (i.op) {
-        case "jump":
-        case "jumpIf":
-          referenced.add(i.target);
-          break;
-        case "suspend":
-          referenced.add(i.resume);
-          break;
-        case "dropTaken":
-          referenced.add(i.target);
-          break;
-        case "complete":
-          if (i.completion.type === "jump") referenced.add(i.completion.target);
-          break;
-        case "endFinally":
-          referenced.add(i.next);
-          note(i.returnRoute);
-          for (const [t, r] of i.jumpRoutes) {
-            referenced.add(t);
-            note(r);
-          }
-          break;
-        case "inline":
-          note(i.instrs);
-          break;
-        case "stmt":
-          forEachMarker(i.node, note);
-          break;
-      }
-    }
-  };
-  note(body.instrs);
+  forEachTransfer(body.instrs, (t) => {
+    if (t.to !== "DONE") referenced.add(t.to);
+  });
   for (const l of body.labels) for (const h of l.handlers) referenced.add(h.target);
 
   const states: State[] = [];
@@ -104,4 +73,46 @@ export function forEachMarker(node: ts.Node, fn: (instrs: Instr[]) => void): voi
     ts.forEachChild(n, visit);
   };
   visit(node);
+}
+
+/**
+ * Where control can go from `instrs`: a jump (also the routes out of a finally, and the jumps of
+ * statements kept whole, through their markers), a suspension to its resume label, the target a
+ * finally's completion records, or a return.
+ */
+export type Transfer = { to: Label; how: "jump" | "completion" | SuspendKind } | { to: "DONE"; how: "return" };
+
+export function forEachTransfer(instrs: readonly Instr[], fn: (t: Transfer) => void): void {
+  for (const i of instrs) {
+    switch (i.op) {
+      case "jump":
+      case "jumpIf":
+      case "dropTaken":
+        fn({ to: i.target, how: "jump" });
+        break;
+      case "suspend":
+        fn({ to: i.resume, how: i.kind });
+        break;
+      case "return":
+        fn({ to: "DONE", how: "return" });
+        break;
+      case "complete":
+        if (i.completion.type === "jump") fn({ to: i.completion.target, how: "completion" });
+        break;
+      case "endFinally":
+        fn({ to: i.next, how: "jump" });
+        forEachTransfer(i.returnRoute, fn);
+        for (const [target, route] of i.jumpRoutes) {
+          fn({ to: target, how: "jump" });
+          forEachTransfer(route, fn);
+        }
+        break;
+      case "inline":
+        forEachTransfer(i.instrs, fn);
+        break;
+      case "stmt":
+        forEachMarker(i.node, (m) => forEachTransfer(m, fn));
+        break;
+    }
+  }
 }
