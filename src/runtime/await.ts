@@ -1,6 +1,6 @@
 /**
- * The awaitable adapter of promise mode: the hand-over between a state machine and the promise driver
- * (promise.ts), which performs the engine's own `await` on the machine's behalf.
+ * The awaitable adapter of promise mode: the hand-over between a state machine and the promise
+ * driver (promise.ts), which performs the engine's own `await` on the machine's behalf.
  *
  *   [source]   const item = await load(id);
  *   [lowered]  $rt.awaitNatively(load(id)); this.$state = 2; return $rt.PENDING;
