@@ -107,15 +107,14 @@ class AsyncFromSyncIterator {
  * AsyncFromSyncIteratorContinuation: the value resolved, then `{ value, done }`. (The spec now also
  * closes the sync iterator when the value rejects; the engine this is checked against, Node 20's
  * V8, does not, and neither does this — fixtures/loops/for-await-sync-iterables.)
+ *
+ * An engine `await` is the spec's PromiseResolve(%Promise%, value) and PerformPromiseThen: it
+ * reads a promise's `constructor` once, as the spec does. (`then` on the resolved value would read
+ * it a second time, for species: fixtures/promise-timing/for-await-sync-iterable-constructor-reads.)
+ * Its reaction and the return that settles the result take the ticks `then` would.
  */
-function continuation(result: IteratorResult<unknown>): Promise<IteratorResult<unknown>> {
-  let done: boolean;
-  let wrapper: Promise<unknown>;
-  try {
-    done = !!result.done;
-    wrapper = fulfilledWith(result.value);
-  } catch (error) {
-    return rejectedWith(error);
-  }
-  return promiseThen.call(wrapper, (v: unknown): IteratorResult<unknown> => ({ value: v, done })) as Promise<IteratorResult<unknown>>;
+async function continuation(result: IteratorResult<unknown>): Promise<IteratorResult<unknown>> {
+  const done = !!result.done;
+  const value = result.value;
+  return { value: await value, done };
 }
