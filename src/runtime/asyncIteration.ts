@@ -17,7 +17,7 @@
  * A sync iterable is wrapped as the spec's %AsyncFromSyncIteratorPrototype% does: each value
  * is resolved as a promise before the loop sees it.
  */
-import { fulfilledWith, isObject, methodOf, promiseThen, rejectedWith } from "./intrinsics.js";
+import { fulfilledWith, isObject, methodOf, rejectedWith } from "./intrinsics.js";
 import { ITERATION_DONE, resultValue, type IteratorRecord } from "./iteration.js";
 
 /** GetIterator(obj, async): its async iterator, or its sync iterator made async. */
