@@ -22,7 +22,7 @@ import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
 import { computeLayout } from "./layout/liveness.js";
 import { FieldNames, identifiersIn, MACHINE, NameAuthority } from "./names.js";
-import { block, declare, f, id, runtimeCall } from "./normalize/factory.js";
+import { block, declare, f, hasModifier, id, runtimeCall } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
 import { lowerUsing } from "./normalize/using.js";
 import { StatementNormalizer } from "./normalize/statements.js";
@@ -481,7 +481,7 @@ function describeFunction(node: AsyncFunctionNode): string {
  */
 function kindOf(node: AsyncFunctionNode): "async" | "generator" | "asyncGenerator" {
   if (ts.isArrowFunction(node) || node.asteriskToken === undefined) return "async";
-  const isAsync = !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
   return isAsync ? "asyncGenerator" : "generator";
 }
 
@@ -516,7 +516,7 @@ function typeParametersInScope(fn: AsyncFunctionNode): ts.TypeParameterDeclarati
       seen.add(p.name.text);
       out.push(p);
     }
-    const isStatic = (ts.isMethodDeclaration(n) || ts.isPropertyDeclaration(n)) && !!n.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    const isStatic = (ts.isMethodDeclaration(n) || ts.isPropertyDeclaration(n)) && hasModifier(n, ts.SyntaxKind.StaticKeyword);
     if (isStatic || ts.isClassStaticBlockDeclaration(n)) instance = false;
   }
   return out;

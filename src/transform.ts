@@ -10,7 +10,7 @@
 import ts from "typescript";
 import type { Diagnostic, MachineInfo, Mode, Phase } from "./api.js";
 import { identifiersIn, NameAuthority } from "./names.js";
-import { f, runtimeCall } from "./normalize/factory.js";
+import { f, hasModifier, runtimeCall } from "./normalize/factory.js";
 import { containsLowerable, functionNameOf, isLowerable } from "./discover/functions.js";
 import { lowerFunction, type AsyncFunctionNode } from "./pipeline.js";
 import { UnsupportedAwait } from "./normalize/spill.js";
@@ -140,7 +140,7 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
         if (frame.members.length === 0 && !marks) return visited;
         const members = [...(marks ? [marks] : []), ...frame.members, ...visited.members];
         if (ts.isClassDeclaration(visited)) return f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, members);
-        if (anonymous && !node.members.some((m) => ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && m.name !== undefined && ts.isIdentifier(m.name) && m.name.text === "name")) {
+        if (anonymous && !node.members.some((m) => hasModifier(m, ts.SyntaxKind.StaticKeyword) && m.name !== undefined && ts.isIdentifier(m.name) && m.name.text === "name")) {
           const restore = runtimeCall("className", [f.createThis(), f.createStringLiteral(functionNameOf(node as never) ?? "")]);
           members.unshift(f.createClassStaticBlockDeclaration(f.createBlock([f.createExpressionStatement(restore)])));
         }

@@ -15,6 +15,7 @@
 import ts from "typescript";
 import type { Diagnostic } from "../api.js";
 import { diagnosticAt } from "../transform.js";
+import { hasModifier } from "../normalize/factory.js";
 
 export const MUST_USE_CODE = "UA2002";
 
@@ -28,7 +29,7 @@ export function unusedFutures(sf: ts.SourceFile, fileName: string, checker?: ts.
     node !== undefined &&
     (ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isFunctionDeclaration(node)) &&
     !(node as ts.FunctionLikeDeclaration).asteriskToken &&
-    (ts.getModifiers(node as ts.FunctionDeclaration)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
+    hasModifier(node, ts.SyntaxKind.AsyncKeyword);
   const collect = (node: ts.Node): void => {
     if (ts.isFunctionDeclaration(node) && node.name && isAsyncFunction(node)) asyncNames.add(node.name.text);
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && isAsyncFunction(node.initializer && skipParentheses(node.initializer))) asyncNames.add(node.name.text);

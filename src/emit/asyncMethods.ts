@@ -19,12 +19,12 @@
  *
  * A key is marked only if nothing later in the same class or literal can have redefined it: no
  * later member with the same key or with a computed key (other than `Symbol.x`), and in a literal
- * no later spread. Methods
- * with computed keys (`async [name]()`) and private instance methods are not marked (README:
- * known differences); a private static method is marked by name (`$rt.asyncFunction(this.#open)`).
+ * no later spread. Methods with computed keys (`async [name]()`) and private instance methods are
+ * not marked (README: known differences); a private static method is marked by name
+ * (`$rt.asyncFunction(this.#open)`).
  */
 import ts from "typescript";
-import { f, runtimeCall, stmt } from "../normalize/factory.js";
+import { f, hasModifier, runtimeCall, stmt } from "../normalize/factory.js";
 
 /** The class's first static block marking its lowered async methods, if it has any. */
 export function asyncMethodsBlock(original: readonly ts.ClassElement[], lowered: readonly ts.ClassElement[]): ts.ClassStaticBlockDeclaration | undefined {
@@ -69,10 +69,6 @@ export function markedObjectLiteral(original: ts.ObjectLiteralExpression, lowere
 /** An `async` method (not a generator) that the transformer turned into a plain method. */
 function wasLowered(original: ts.Node, lowered: ts.Node): boolean {
   return ts.isMethodDeclaration(original) && !original.asteriskToken && hasModifier(original, ts.SyntaxKind.AsyncKeyword) && ts.isMethodDeclaration(lowered) && !hasModifier(lowered, ts.SyntaxKind.AsyncKeyword);
-}
-
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
 }
 
 /**

@@ -18,6 +18,11 @@ export const assign = (target: ts.Expression, value: ts.Expression): ts.BinaryEx
 
 export const stmt = (e: ts.Expression): ts.ExpressionStatement => f.createExpressionStatement(e);
 
+/** Does the node carry this modifier (`static`, `async`, `export`, ...)? */
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+}
+
 /** `$rt.name(...args)` */
 export function runtimeCall(name: string, args: ts.Expression[]): ts.CallExpression {
   return f.createCallExpression(f.createPropertyAccessExpression(id("$rt"), name), undefined, args);
