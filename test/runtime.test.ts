@@ -18,6 +18,7 @@ import {
   channel,
   dropFuture,
   interval,
+  intervalAt,
   intoFuture,
   join,
   joinAll,
@@ -433,6 +434,28 @@ describe("virtual time", () => {
         return out;
       }));
 
+    it("the schedule starts when the interval is made (tokio's interval(p) is interval_at(now, p)): made, 30 ms of work, two ticks: 0 and 50", async () => {
+      const out = await vrun(co(function* () {
+        const clock = interval(50);
+        yield sleep(30);
+        const first: number = yield clock.tick();
+        const at = now();
+        const second: number = yield clock.tick();
+        return [first, at, second, now()];
+      }));
+      expect(out).toEqual([0, 30, 50, 50]);
+    });
+
+    it("intervalAt(start, period): the first tick at start (tokio's interval_at example: 50, 60, 70)", async () => {
+      const out = await vrun(co(function* () {
+        const clock = intervalAt(now() + 50, 10);
+        const seen: number[] = [];
+        for (let i = 0; i < 3; i++) seen.push(yield clock.tick());
+        return [seen, now()];
+      }));
+      expect(out).toEqual([[50, 60, 70], 70]);
+    });
+
     it("ticks every period, the first at once", async () => {
       expect(await ticks(undefined, {}, 4)).toEqual([[0, 0], [100, 100], [200, 200], [300, 300]]);
       expect(interval(100).missedTicks).toBe("burst");
@@ -560,12 +583,64 @@ describe("combinators", () => {
     expect(select({ a: new Probe("a").resolve("A"), b: new Probe("b").resolve("B") }, { biased: true }).poll(cx)).toEqual({ key: "a", value: "A" });
   });
 
-  it("a fair select starts each poll with the next branch", () => {
+  it("a fair select starts each poll at a branch drawn from the runtime's seeded generator, as tokio's select! does", async () => {
+    /** The branch each of 30 polls of one select starts at, on a runtime seeded with `seed`. */
+    const starts = (seed: number): Promise<string[]> => {
+      const log: string[] = [];
+      const s = select({ a: new Probe("a", log), b: new Probe("b", log), c: new Probe("c", log) });
+      return run(co(function* () {
+        const cx = { waker: noopWaker };
+        for (let i = 0; i < 30; i++) expect(s.poll(cx)).toBe(PENDING);
+        return log.filter((_, i) => i % 3 === 0);
+      }), { clock: "virtual", seed });
+    };
+    const first = await starts(1);
+    expect(await starts(1)).toEqual(first);
+    expect(await starts(2)).not.toEqual(first);
+    for (const branch of ["poll a", "poll b", "poll c"]) expect(first.filter((b) => b === branch).length).toBeGreaterThan(3);
+    // Each poll polls every branch once, from its start on, in the order written.
     const log: string[] = [];
     const s = select({ a: new Probe("a", log), b: new Probe("b", log), c: new Probe("c", log) });
-    const cx = { waker: noopWaker };
-    for (let i = 0; i < 4; i++) expect(s.poll(cx)).toBe(PENDING);
-    expect(log).toEqual(["poll a", "poll b", "poll c", "poll b", "poll c", "poll a", "poll c", "poll a", "poll b", "poll a", "poll b", "poll c"]);
+    s.poll({ waker: noopWaker });
+    expect([["poll a", "poll b", "poll c"], ["poll b", "poll c", "poll a"], ["poll c", "poll a", "poll b"]]).toContainEqual(log);
+  });
+
+  it("two always-ready branches of a select in a loop each win about half of 100 rounds; biased, the first wins all", async () => {
+    const rounds = (biased: boolean): Promise<Record<string, number>> =>
+      run(co(function* () {
+        const wins: Record<string, number> = { a: 0, b: 0 };
+        for (let i = 0; i < 100; i++) {
+          const r: { key: string } = yield select({ a: Promise.resolve(1), b: Promise.resolve(2) }, { biased });
+          wins[r.key]!++;
+        }
+        return wins;
+      }), { clock: "virtual" });
+    // Promises settle between polls: each round, both are ready when the select polls again.
+    const fair = await rounds(false);
+    expect(fair.a! + fair.b!).toBe(100);
+    expect(fair.a).toBeGreaterThan(30);
+    expect(fair.b).toBeGreaterThan(30);
+    expect(await rounds(true)).toEqual({ a: 100, b: 0 });
+  });
+
+  it("the trace names the seed at the first random draw", async () => {
+    const events: TraceEvent[] = [];
+    await run(co(function* () {
+      yield select({ a: sleep(10), b: sleep(20) });
+    }), { clock: "virtual", seed: 42, trace: (e) => events.push(e) });
+    expect(events.filter((e) => e.kind === "seed")).toEqual([{ kind: "seed", at: 0, seed: 42 }]);
+    expect(new Runtime({ clock: "virtual" }).seed).toBe(0);
+  });
+
+  it("select(a, b): futures one by one answer { index, value } of the first to finish, and drop the others", async () => {
+    const loser = new Probe("loser");
+    const out = await vrun(co(function* () {
+      const r = yield select(loser, after(10, "f"), sleep(50));
+      return [r, now()];
+    }));
+    expect(out).toEqual([{ index: 1, value: "f" }, 10]);
+    expect(loser.drops).toBe(1);
+    expect(select(new Probe("a").resolve("A"), new Probe("b").resolve("B"), { biased: true }).poll({ waker: noopWaker })).toEqual({ index: 0, value: "A" });
   });
 
   it("race answers the value of the first to finish, or its error, and drops the others", async () => {
@@ -574,6 +649,75 @@ describe("combinators", () => {
     expect(other.drops).toBe(1);
     await expect(vrun(race(after(20, "slow"), failAfter(10, "raced")))).rejects.toThrow("raced");
     expect(() => race()).toThrow(TypeError);
+  });
+});
+
+describe("the runtime refuses misuse with a TypeError that names the call", () => {
+  const probe = (): Probe => new Probe("p");
+  const sentence = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+    return "no error";
+  };
+
+  it("select: not an object, a branch that is not a future, an async function not called, bad options", () => {
+    expect(sentence(() => select(5 as never))).toBe("TypeError: select() takes its branches by name, select({ a: future, b: future }), or one by one, select(future, future); not the number 5");
+    expect(sentence(() => select({ a: probe(), b: 5 }))).toBe('TypeError: select(branches): branch "b" is the number 5, not a future or a promise');
+    expect(sentence(() => select({ a: async () => 1 }))).toBe('TypeError: select(branches): branch "a" is a function, not a future or a promise (call the async function: f(), not f)');
+    expect(sentence(() => select({}))).toBe("TypeError: select(branches) needs at least one branch");
+    expect(sentence(() => select({ a: probe() }, { biassed: true } as never))).toBe('TypeError: select(branches, options) has no option "biassed" (it knows biased)');
+    expect(sentence(() => select({ a: probe() }, probe() as never))).toBe("TypeError: select(branches, options) takes an options object as its last argument, not a future");
+    expect(sentence(() => select(probe(), 5 as never))).toBe("TypeError: select(...futures): argument 2 is the number 5, not a future or a promise");
+    expect(sentence(() => select(probe(), { a: probe() } as never))).toBe('TypeError: select(...futures, options) has no option "a" (it knows biased)');
+  });
+
+  it("race, join, timeout, spawn, run: a future is expected", async () => {
+    expect(sentence(() => race(probe(), "x" as never))).toBe('TypeError: race(...futures): argument 2 is the string "x", not a future or a promise');
+    expect(sentence(() => race())).toBe("TypeError: race(...futures) needs at least one future");
+    expect(sentence(() => join(probe(), (async () => 1) as never))).toBe("TypeError: join(...futures): argument 2 is a function, not a future or a promise (call the async function: f(), not f)");
+    expect(sentence(() => joinAll(probe() as never))).toBe("TypeError: joinAll(futures) takes an iterable of futures (an array), not a future; for futures one by one, use join(...futures)");
+    expect(sentence(() => timeout(100, 5 as never))).toBe("TypeError: timeout(ms, future) takes as its future a future or a promise, not the number 5");
+    expect(sentence(() => timeout(probe() as never, 100 as never))).toBe("TypeError: timeout(ms, future) takes the duration first: timeout(1000, work()), not timeout(work(), 1000)");
+    expect(sentence(() => run({} as never))).toBe("TypeError: run() takes a future, a promise, or an async closure, not an object");
+    expect(sentence(() => run(() => 5 as never))).toBe("TypeError: run() was given a closure that returned the number 5; it takes a future, a promise, or an async closure");
+    await expect(vrun(co(function* () {
+      spawn(null as never);
+    }))).rejects.toThrow("spawn() takes a future, a promise, or an async closure, not null");
+    await expect(vrun(co(function* () {
+      spawn(probe(), 7 as never);
+    }))).rejects.toThrow("spawn(future, name) takes a task name that is a string, not the number 7");
+  });
+
+  it("durations: negative, NaN or not a number (sleep, interval, timeout)", () => {
+    expect(sentence(() => sleep(-5))).toBe("RangeError: sleep(ms) needs a duration of 0 ms or more, not the number -5");
+    expect(sentence(() => sleep(NaN))).toBe("RangeError: sleep(ms) needs a duration of 0 ms or more, not the number NaN");
+    expect(sentence(() => sleep("10" as never))).toBe('TypeError: sleep(ms) needs a duration in milliseconds (a number), not the string "10"');
+    expect(sentence(() => interval(0))).toBe("RangeError: interval(period, options) needs a period above 0 ms, not 0");
+    expect(sentence(() => interval(-1))).toBe("RangeError: interval(period, options) needs a duration of 0 ms or more, not the number -1");
+    expect(sentence(() => interval(10, { missedTicks: "catch-up" as never }))).toBe('TypeError: interval(period, options) takes missedTicks: "burst", "delay" or "skip", not the string "catch-up"');
+    expect(sentence(() => interval(10, { missed: "skip" } as never))).toBe('TypeError: interval(period, options) has no option "missed" (it knows missedTicks)');
+    expect(sentence(() => timeout(-1, probe()))).toBe("RangeError: timeout(ms, future) needs a duration of 0 ms or more, not the number -1");
+  });
+
+  it("runtime options: unknown keys, a bad clock, trace or seed", () => {
+    expect(sentence(() => new Runtime({ clock: "fake" as never }))).toBe('TypeError: new Runtime(options) takes clock: "real" or "virtual", not the string "fake"');
+    expect(sentence(() => new Runtime({ clocks: "virtual" } as never))).toBe('TypeError: new Runtime(options) has no option "clocks" (it knows clock, trace, seed)');
+    expect(sentence(() => new Runtime({ trace: true as never }))).toBe("TypeError: new Runtime(options) takes trace: a function of each event, not boolean true");
+    expect(sentence(() => new Runtime({ seed: -1 }))).toBe("TypeError: new Runtime(options) takes seed: an integer from 0 to 4294967295, not the number -1");
+    expect(sentence(() => run(probe(), { clock: "virtual", seeds: 1 } as never))).toBe('TypeError: run(future, options) has no option "seeds" (it knows clock, trace, seed)');
+  });
+
+  it("channels: a bad bound, a second oneshot send, a send on a dropped sender", () => {
+    expect(sentence(() => channel(0))).toBe("RangeError: channel() needs a bound of at least 1, not the number 0");
+    const [tx] = oneshot<number>();
+    tx.send(1);
+    expect(sentence(() => tx.send(2))).toBe("Error: oneshot sender used twice: it has already sent, or been dropped");
+    const [sender] = channel<number>(1);
+    sender.drop();
+    expect(sentence(() => sender.send(1))).toBe("Error: send() on a dropped Sender");
   });
 });
 

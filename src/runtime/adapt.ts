@@ -19,12 +19,13 @@ import { runningRuntime, type Runtime } from "./executor.js";
 import { isInternalPromise } from "./thenable.js";
 import type { Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
+import { callFunction, freeze, isNativePromise, promiseThen } from "./intrinsics.js";
 
 /** The value of an `await` of a plain value, from `intoFuture` to the poll right after it. */
 let readyOperand: unknown = undefined;
 
 /** The awaitee of an `await` of a plain value: ready at once. */
-export const READY: Future<unknown> = Object.freeze({
+export const READY: Future<unknown> = freeze({
   poll(_cx: Context): Poll<unknown> {
     const value = readyOperand;
     readyOperand = undefined;
@@ -41,11 +42,19 @@ export function isFuture(value: unknown): value is Future<unknown> {
 export function intoFuture<T>(value: T | PromiseLike<T> | Future<T>): Future<T> {
   if (value !== null && (typeof value === "object" || typeof value === "function")) {
     if (typeof (value as { poll?: unknown }).poll === "function") return value as Future<T>;
+    // A native promise is awaited with the engine's `then`, as an engine `await` does: a patched
+    // `Promise.prototype.then` is not called (fixtures/hygiene/runtime-patched-promise-then).
+    if (isNativePromise(value)) return new ThenableFuture<T>(value as PromiseLike<T>, promiseThenMethod as PromiseLike<T>["then"]);
     const then = (value as { then?: unknown }).then;
     if (typeof then === "function") return new ThenableFuture<T>(value as PromiseLike<T>, then as PromiseLike<T>["then"]);
   }
   readyOperand = value;
   return READY as Future<T>;
+}
+
+/** `promiseThen` as a method, for `ThenableFuture`, which calls it with the promise as the receiver. */
+function promiseThenMethod<T>(this: Promise<T>, onFulfilled: (value: T) => unknown, onRejected: (reason: unknown) => unknown): unknown {
+  return promiseThen(this, onFulfilled, onRejected);
 }
 
 const THENABLE_WAITING = 0;
@@ -76,10 +85,11 @@ export class ThenableFuture<T> implements Future<T> {
       this.runtime = isInternalPromise(this.thenable) ? null : runningRuntime();
       this.runtime?.externalStarted();
       try {
-        this.then.call(
+        callFunction(
+          this.then,
           this.thenable,
-          (value) => this.settle(THENABLE_FULFILLED, value),
-          (reason) => this.settle(THENABLE_REJECTED, reason),
+          (value: unknown) => this.settle(THENABLE_FULFILLED, value),
+          (reason: unknown) => this.settle(THENABLE_REJECTED, reason),
         );
       } catch (error) {
         this.settle(THENABLE_REJECTED, error);

@@ -17,30 +17,30 @@
  * A sync iterable is wrapped as the spec's %AsyncFromSyncIteratorPrototype% does: each value
  * is resolved as a promise before the loop sees it.
  */
-import { fulfilledWith, isObject, methodOf, rejectedWith } from "./intrinsics.js";
+import { applyFunction, callFunction, fulfilledWith, isObject, methodOf, NativeString, NativeTypeError, rejectedWith, symbolAsyncIterator, symbolIterator } from "./intrinsics.js";
 import { ITERATION_DONE, resultValue, type IteratorRecord } from "./iteration.js";
 
 /** GetIterator(obj, async): its async iterator, or its sync iterator made async. */
 export function asyncIterate(iterable: unknown): IteratorRecord {
-  const method = methodOf(iterable, Symbol.asyncIterator);
+  const method = methodOf(iterable, symbolAsyncIterator);
   if (method === undefined) {
-    const syncMethod = methodOf(iterable, Symbol.iterator);
-    if (syncMethod === undefined) throw new TypeError(`${iterable === null || iterable === undefined ? String(iterable) : typeof iterable} is not async iterable`);
-    const iterator = syncMethod.call(iterable);
-    if (!isObject(iterator)) throw new TypeError("Result of the Symbol.iterator method is not an object");
+    const syncMethod = methodOf(iterable, symbolIterator);
+    if (syncMethod === undefined) throw new NativeTypeError(`${iterable === null || iterable === undefined ? NativeString(iterable) : typeof iterable} is not async iterable`);
+    const iterator = callFunction(syncMethod, iterable);
+    if (!isObject(iterator)) throw new NativeTypeError("Result of the Symbol.iterator method is not an object");
     const sync: IteratorRecord = { iterator: iterator as Iterator<unknown>, next: (iterator as { next: IteratorRecord["next"] }).next, done: false };
     const wrapped = new AsyncFromSyncIterator(sync);
     return { iterator: wrapped as unknown as Iterator<unknown>, next: AsyncFromSyncIterator.prototype.next as IteratorRecord["next"], done: false };
   }
-  const iterator = method.call(iterable);
-  if (!isObject(iterator)) throw new TypeError("Result of the Symbol.asyncIterator method is not an object");
+  const iterator = callFunction(method, iterable);
+  if (!isObject(iterator)) throw new NativeTypeError("Result of the Symbol.asyncIterator method is not an object");
   return { iterator: iterator as Iterator<unknown>, next: (iterator as { next: IteratorRecord["next"] }).next, done: false };
 }
 
 /** `next()`, not yet awaited. Until its result has given a value, the iterator counts as done (not closed). */
 export function asyncNext(record: IteratorRecord): unknown {
   record.done = true;
-  return record.next.call(record.iterator);
+  return callFunction(record.next, record.iterator);
 }
 
 /** The awaited result of `next()`: its value, or ITERATION_DONE. */
@@ -54,12 +54,12 @@ export function asyncReturn(record: IteratorRecord): unknown {
   record.done = true;
   const method = methodOf(record.iterator, "return");
   if (method === undefined) return ITERATION_DONE;
-  return method.call(record.iterator);
+  return callFunction(method, record.iterator);
 }
 
 /** The awaited result of `return()` on a normal exit must be an object. */
 export function returnResult(result: unknown): void {
-  if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  if (!isObject(result)) throw new NativeTypeError(`Iterator result ${NativeString(result)} is not an object`);
 }
 
 /** AsyncIteratorClose after a throw: `return()` is called and awaited, but the loop's error wins. */
@@ -68,7 +68,7 @@ export function asyncReturnAfterThrow(record: IteratorRecord): unknown {
   record.done = true;
   try {
     const method = methodOf(record.iterator, "return");
-    return method === undefined ? ITERATION_DONE : method.call(record.iterator);
+    return method === undefined ? ITERATION_DONE : callFunction(method, record.iterator);
   } catch {
     return ITERATION_DONE; // dropped: the loop's exception is the one that propagates
   }
@@ -81,8 +81,8 @@ class AsyncFromSyncIterator {
   next(...value: unknown[]): Promise<IteratorResult<unknown>> {
     let result: unknown;
     try {
-      result = this.sync.next.apply(this.sync.iterator, value.slice(0, 1));
-      if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+      result = applyFunction(this.sync.next, this.sync.iterator, firstOf(value));
+      if (!isObject(result)) throw new NativeTypeError(`Iterator result ${NativeString(result)} is not an object`);
     } catch (error) {
       return rejectedWith(error);
     }
@@ -94,13 +94,18 @@ class AsyncFromSyncIterator {
     try {
       const method = methodOf(this.sync.iterator, "return");
       if (method === undefined) return fulfilledWith({ value: value[0], done: true });
-      result = method.apply(this.sync.iterator, value.slice(0, 1));
-      if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+      result = applyFunction(method, this.sync.iterator, firstOf(value));
+      if (!isObject(result)) throw new NativeTypeError(`Iterator result ${NativeString(result)} is not an object`);
     } catch (error) {
       return rejectedWith(error);
     }
     return continuation(result as IteratorResult<unknown>);
   }
+}
+
+/** The argument a `next(v)` or `return(v)` was given, if any, to pass on as the spec does (at most one). */
+function firstOf(args: unknown[]): unknown[] {
+  return args.length === 0 ? [] : [args[0]];
 }
 
 /**

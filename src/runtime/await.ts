@@ -18,8 +18,10 @@
  * (the operand has been evaluated; only `$state` and dead fields are written in between), and
  * nothing runs between the driver's `fulfilAwait`/`rejectAwait` and the poll that consumes it.
  */
+import { NativeError, newSymbol } from "./intrinsics.js";
 /** What the slot holds when no operand is waiting for the driver. */
-const NOTHING_HANDED: unique symbol = Symbol("nothing handed over");
+declare const nothingHanded: unique symbol;
+const NOTHING_HANDED: typeof nothingHanded = newSymbol("nothing handed over") as typeof nothingHanded;
 
 const UNSETTLED = 0;
 const FULFILLED = 1;
@@ -42,7 +44,7 @@ export function awaitNatively(value: unknown): void {
  */
 export function awaited(): unknown {
   const how = settlement;
-  if (how === UNSETTLED) throw new Error("a promise-mode state machine was polled before the operand of its await settled (only the promise driver polls it)");
+  if (how === UNSETTLED) throw new NativeError("a promise-mode state machine was polled before the operand of its await settled (only the promise driver polls it)");
   const value = outcome;
   settlement = UNSETTLED;
   outcome = undefined;
@@ -53,7 +55,7 @@ export function awaited(): unknown {
 /** For the driver of a machine whose poll just answered `PENDING`: the operand it awaits. */
 export function takeAwaitOperand(): unknown {
   const value = operand;
-  if (value === NOTHING_HANDED) throw new Error("a state machine returned PENDING without awaiting anything");
+  if (value === NOTHING_HANDED) throw new NativeError("a state machine returned PENDING without awaiting anything");
   operand = NOTHING_HANDED;
   return value;
 }

@@ -22,6 +22,8 @@ import type { Context, Waker } from "./context.js";
 import { disposableByDrop } from "./executor.js";
 import { PENDING, type Poll } from "./poll.js";
 import { FutureBase, promiseOf } from "./tasks.js";
+import { describeValue } from "./checks.js";
+import { arraySplice, firstInSet, freeze, NativeError, NativeRangeError, NativeSet, NativeString, numberIsInteger, setAdd, setClear, setDelete, setSize, setValues, symbolAsyncIterator } from "./intrinsics.js";
 
 /** What a send answers: sent, or handed back because the receiver is gone or closed. */
 export type SendResult<T> = { ok: true } | { ok: false; value: T };
@@ -36,15 +38,15 @@ export type RecvResult<T> = { done: false; value: T } | { done: true; value: und
 export type TryRecvResult<T> = { ok: true; value: T } | { ok: false; reason: "empty" | "closed" };
 
 /** The error of a oneshot receiver whose sender was dropped without sending (tokio's `RecvError`). */
-export class RecvError extends Error {
+export class RecvError extends NativeError {
   constructor(message = "the oneshot sender was dropped without sending a value") {
     super(message);
     this.name = "RecvError";
   }
 }
 
-const SEND_OK: { ok: true } = Object.freeze({ ok: true as const });
-const RECV_DONE: { done: true; value: undefined } = Object.freeze({ done: true as const, value: undefined });
+const SEND_OK: { ok: true } = freeze({ ok: true as const });
+const RECV_DONE: { done: true; value: undefined } = freeze({ done: true as const, value: undefined });
 
 // ---------------------------------------------------------------------------------------------
 // oneshot
@@ -87,7 +89,7 @@ export class OneshotSender<T> {
    * when the receiver was dropped. A oneshot sends once: a second `send` (or one after `drop`) throws.
    */
   send(value: T): SendResult<T> {
-    if (this.used) throw new Error("oneshot sender used twice: it has already sent, or been dropped");
+    if (this.used) throw new NativeError("oneshot sender used twice: it has already sent, or been dropped");
     this.used = true;
     const state = this.state;
     if (state.receiverDropped) return { ok: false, value };
@@ -165,9 +167,9 @@ class MpscState<T> {
   /** Slots handed to waiting senders that have not put their value in yet. */
   reserved = 0;
   /** Senders waiting for room, first come first served (a `Set` keeps insertion order). */
-  readonly sendWaiters = new Set<MpscSend<T>>();
+  readonly sendWaiters = new NativeSet<MpscSend<T>>();
   /** `recv()` futures waiting for a value. */
-  readonly recvWaiters = new Set<MpscRecv<T>>();
+  readonly recvWaiters = new NativeSet<MpscRecv<T>>();
 
   constructor(readonly bound: number) {}
 
@@ -182,7 +184,7 @@ class MpscState<T> {
 
   /** Puts a value in and wakes one waiting receiver. */
   push(value: T): void {
-    this.items.push(value);
+    this.items[this.items.length] = value;
     this.notifyReceiver();
   }
 
@@ -194,7 +196,7 @@ class MpscState<T> {
       this.items.length = 0;
       this.head = 0;
     } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items.splice(0, this.head);
+      arraySplice(this.items, 0, this.head);
       this.head = 0;
     }
     this.grant();
@@ -210,15 +212,16 @@ class MpscState<T> {
 
   /** Closed and drained: `recv()` answers done from now on. */
   ended(): boolean {
-    return this.length === 0 && (this.closed || (this.senders === 0 && this.sendWaiters.size === 0 && this.reserved === 0));
+    return this.length === 0 && (this.closed || (this.senders === 0 && setSize(this.sendWaiters) === 0 && this.reserved === 0));
   }
 
   /** Hands free room to the senders first in line, and wakes each of them. */
   grant(): void {
     if (this.closed) return;
-    for (const waiter of this.sendWaiters) {
-      if (this.free() <= 0) return;
-      this.sendWaiters.delete(waiter);
+    while (this.free() > 0) {
+      const waiter = firstInSet(this.sendWaiters);
+      if (waiter === undefined) return;
+      setDelete(this.sendWaiters, waiter);
       this.reserved++;
       waiter.granted();
     }
@@ -226,28 +229,27 @@ class MpscState<T> {
 
   /** Wakes the first waiting receiver (it leaves the line; if it is dropped unpolled it passes the wake on). */
   notifyReceiver(): void {
-    for (const waiter of this.recvWaiters) {
-      this.recvWaiters.delete(waiter);
-      waiter.notify();
-      return;
-    }
+    const waiter = firstInSet(this.recvWaiters);
+    if (waiter === undefined) return;
+    setDelete(this.recvWaiters, waiter);
+    waiter.notify();
   }
 
   /** The channel ended: wake every waiting receiver to answer done. */
   endIfDrained(): void {
     if (!this.ended()) return;
-    const waiters = [...this.recvWaiters];
-    this.recvWaiters.clear();
-    for (const waiter of waiters) waiter.notify();
+    const waiters = setValues(this.recvWaiters);
+    setClear(this.recvWaiters);
+    for (let i = 0; i < waiters.length; i++) waiters[i]!.notify();
   }
 
   /** No more sends: waiting senders are woken to hand their values back. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const waiters = [...this.sendWaiters];
-    this.sendWaiters.clear();
-    for (const waiter of waiters) waiter.wake();
+    const waiters = setValues(this.sendWaiters);
+    setClear(this.sendWaiters);
+    for (let i = 0; i < waiters.length; i++) waiters[i]!.wake();
     this.endIfDrained();
   }
 }
@@ -257,14 +259,14 @@ class MpscState<T> {
  * in it; a `send` beyond that waits for room (back-pressure). tokio's `mpsc::channel`.
  */
 export function channel<T>(bound: number): [Sender<T>, Receiver<T>] {
-  if (!(Number.isInteger(bound) && bound >= 1)) throw new RangeError(`channel() needs a bound of at least 1, not ${bound}`);
+  if (!(numberIsInteger(bound) && bound >= 1)) throw new NativeRangeError(`channel() needs a bound of at least 1, not ${describeValue(bound)}`);
   const state = new MpscState<T>(bound);
   return [new Sender(state), new Receiver(state)];
 }
 
 /** A channel without a bound: sends never wait. tokio's `mpsc::unbounded_channel`. */
 export function unboundedChannel<T>(): [Sender<T>, Receiver<T>] {
-  const state = new MpscState<T>(Infinity);
+  const state = new MpscState<T>(1 / 0);
   return [new Sender(state), new Receiver(state)];
 }
 
@@ -290,7 +292,7 @@ export class Sender<T> {
     this.check("trySend");
     const state = this.state;
     if (state.closed) return { ok: false, reason: "closed", value };
-    if (state.sendWaiters.size > 0 || state.free() <= 0) return { ok: false, reason: "full", value };
+    if (setSize(state.sendWaiters) > 0 || state.free() <= 0) return { ok: false, reason: "full", value };
     state.push(value);
     return SEND_OK;
   }
@@ -316,7 +318,7 @@ export class Sender<T> {
   }
 
   private check(what: string): void {
-    if (this.dropped) throw new Error(`${what}() on a dropped Sender`);
+    if (this.dropped) throw new NativeError(`${what}() on a dropped Sender`);
   }
 }
 
@@ -366,7 +368,7 @@ export class Receiver<T> {
    * `for await (const v of rx)` in code that is not lowered: each `next()` is a `recv()` run as a
    * task (see `promiseOf`). Leaving the loop early leaves the receiver open.
    */
-  [Symbol.asyncIterator](): AsyncIterator<T, undefined> {
+  [symbolAsyncIterator](): AsyncIterator<T, undefined> {
     return { next: () => promiseOf(this.recv()) };
   }
 }
@@ -398,12 +400,12 @@ class MpscSend<T> extends FutureBase<SendResult<T>> {
       return this.finish(SEND_OK);
     }
     if (this.phase === SEND_IDLE) {
-      if (state.sendWaiters.size === 0 && state.free() > 0) {
+      if (setSize(state.sendWaiters) === 0 && state.free() > 0) {
         state.push(this.value as T);
         return this.finish(SEND_OK);
       }
       this.phase = SEND_WAITING;
-      state.sendWaiters.add(this);
+      setAdd(state.sendWaiters, this);
     }
     this.waker = cx.waker;
     return PENDING;
@@ -430,7 +432,7 @@ class MpscSend<T> extends FutureBase<SendResult<T>> {
     this.waker = null;
     this.value = undefined;
     if (phase === SEND_WAITING) {
-      state.sendWaiters.delete(this);
+      setDelete(state.sendWaiters, this);
     } else if (phase === SEND_GRANTED) {
       state.reserved--;
       state.grant();
@@ -442,7 +444,7 @@ class MpscSend<T> extends FutureBase<SendResult<T>> {
 
   private finish(result: SendResult<T>): SendResult<T> {
     const state = this.state;
-    if (this.phase === SEND_WAITING) state.sendWaiters.delete(this);
+    if (this.phase === SEND_WAITING) setDelete(state.sendWaiters, this);
     else if (this.phase === SEND_GRANTED) state.reserved--;
     this.phase = SEND_FINISHED;
     this.waker = null;
@@ -468,15 +470,15 @@ class MpscRecv<T> extends FutureBase<RecvResult<T>> {
     const state = this.state;
     this.notified = false;
     if (state.length > 0) {
-      state.recvWaiters.delete(this);
+      setDelete(state.recvWaiters, this);
       return this.finish({ done: false, value: state.shift() });
     }
     if (state.ended()) {
-      state.recvWaiters.delete(this);
+      setDelete(state.recvWaiters, this);
       state.closed = true;
       return this.finish(RECV_DONE);
     }
-    state.recvWaiters.add(this);
+    setAdd(state.recvWaiters, this);
     this.waker = cx.waker;
     return PENDING;
   }
@@ -492,7 +494,7 @@ class MpscRecv<T> extends FutureBase<RecvResult<T>> {
   /** Leaves the line without taking a value; a wake it got for one goes to the next receiver. */
   override drop(): void {
     const state = this.state;
-    state.recvWaiters.delete(this);
+    setDelete(state.recvWaiters, this);
     this.waker = null;
     if (this.notified && this.result === null && state.length > 0) state.notifyReceiver();
     this.notified = false;

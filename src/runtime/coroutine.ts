@@ -25,6 +25,7 @@
  * the machine then runs the `finally` blocks around the point it stopped at, which may stop again
  * (to await, to yield, or to return something else).
  */
+import { freeze, NativeError } from "./intrinsics.js";
 import { DONE, POISONED, type Layout } from "./machine.js";
 
 /** How a suspended machine is resumed: what the `yield` (or `await`) it stopped at evaluates to. */
@@ -64,7 +65,7 @@ export type Signal = typeof AWAIT | typeof YIELD | typeof YIELD_STAR | typeof RE
  */
 export class TakenReturn {
   constructor(readonly level: number) {
-    Object.freeze(this);
+    freeze(this);
   }
 }
 
@@ -80,8 +81,13 @@ export function returnTaken(level: number): TakenReturn {
  * replaces them, natively too once it leaves them, so it stands for the oldest (the lowest level).
  */
 export function outermostTaken(value: unknown, ...completions: Array<{ type: string; value?: unknown } | undefined>): unknown {
+  return outermostOf(value, completions);
+}
+
+function outermostOf(value: unknown, completions: Array<{ type: string; value?: unknown } | undefined>): unknown {
   let out = value;
-  for (const c of completions) {
+  for (let i = 0; i < completions.length; i++) {
+    const c = completions[i];
     if (c === undefined || c.type !== "return" || !(c.value instanceof TakenReturn)) continue;
     if (!(out instanceof TakenReturn) || c.value.level < out.level) out = c.value;
   }
@@ -93,7 +99,11 @@ export function outermostTaken(value: unknown, ...completions: Array<{ type: str
  * function around drops every taken return from that level up), or 0 when there is none.
  */
 export function droppedLevel(...completions: Array<{ type: string; value?: unknown } | undefined>): number {
-  const out = outermostTaken(undefined, ...completions);
+  return levelOf(completions);
+}
+
+function levelOf(completions: Array<{ type: string; value?: unknown } | undefined>): number {
+  const out = outermostOf(undefined, completions);
   return out instanceof TakenReturn ? out.level : 0;
 }
 
@@ -111,10 +121,13 @@ export abstract class Coroutine {
    * has taken? Then `$out` is the level the engine drops them from (DROP_RETURN).
    */
   $dropsTaken(...completions: Array<{ type: string; value?: unknown } | undefined>): boolean {
-    const level = droppedLevel(...completions);
+    const level = levelOf(completions);
     if (level === 0) return false;
     // Dropped for good: the records say so, should the machine look at them again.
-    for (const c of completions) if (c !== undefined && c.value instanceof TakenReturn) c.value = undefined;
+    for (let i = 0; i < completions.length; i++) {
+      const c = completions[i];
+      if (c !== undefined && c.value instanceof TakenReturn) c.value = undefined;
+    }
     this.$out = level;
     return true;
   }
@@ -136,11 +149,11 @@ export abstract class Coroutine {
   /** Throws the error for a resume after DONE or POISONED (the function around never does it). */
   $pollAfterEnd(): never {
     const name = (this.constructor as { $layout?: Layout }).$layout?.name ?? this.constructor.name;
-    throw new Error(this.$state === POISONED ? `\`${name}\` was resumed after it threw (the machine is poisoned)` : `\`${name}\` was resumed after it completed`);
+    throw new NativeError(this.$state === POISONED ? `\`${name}\` was resumed after it threw (the machine is poisoned)` : `\`${name}\` was resumed after it completed`);
   }
 }
 
 /** The function around was asked for something its depth of `finally` handling cannot do (a compiler bug). */
 export function unexpectedSignal(signal: Signal): never {
-  throw new Error(`internal: a generator machine asked for signal ${signal} where only an await can happen`);
+  throw new NativeError(`internal: a generator machine asked for signal ${signal} where only an await can happen`);
 }

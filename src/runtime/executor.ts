@@ -25,7 +25,36 @@ import type { Context, Waker } from "./context.js";
 import { dropFuture, type Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
 import { TimerQueue, type Timer } from "./timerQueue.js";
+import { SeededRandom } from "./random.js";
+import { describeValue, requireOptions } from "./checks.js";
 import { internalPromise, Thenable } from "./thenable.js";
+import {
+  clearTimeoutFn,
+  defineOwn,
+  hostConsole,
+  mapDelete,
+  mapSet,
+  mapValues,
+  mathMax,
+  mathRandom,
+  NativeTypeError,
+  numberIsInteger,
+  hostEnvironment,
+  monotonicNow,
+  NativeError,
+  NativeMap,
+  NativeSet,
+  NativeString,
+  newPromise,
+  queueMicrotaskFn,
+  setAdd,
+  setDelete,
+  setImmediateFn,
+  setTimeoutFn,
+  setValues,
+  mapClear,
+  symbolDispose,
+} from "./intrinsics.js";
 
 export type ClockKind = "real" | "virtual";
 
@@ -34,7 +63,19 @@ export interface RuntimeOptions {
   clock?: ClockKind;
   /** Called for every spawn, poll, wake, completion, drop and jump of the virtual clock. */
   trace?: (event: TraceEvent) => void;
+  /**
+   * The seed of the runtime's random numbers (which branch a fair `select` polls first): an integer
+   * from 0 to 2^32 - 1. Default: the environment's `UNAWAIT_SEED`, else 0 on the virtual clock (a
+   * virtual run does the same thing every time) and a random seed on the real clock, as tokio's.
+   */
+  seed?: number;
 }
+
+/** The options a Runtime takes, for the checks of `run` and `new Runtime`. */
+export const RUNTIME_OPTIONS: readonly string[] = ["clock", "trace", "seed"];
+
+/** The seed a virtual-clock runtime takes when none is given. */
+export const DEFAULT_VIRTUAL_SEED = 0;
 
 /** What the trace hook hears. `task` is the task's number, 1 for the first task of a runtime. */
 export type TraceEvent =
@@ -54,10 +95,12 @@ export type TraceEvent =
   | { kind: "wake"; task: number; at: number; by?: number }
   | { kind: "complete"; task: number; at: number; outcome: "value" | "error" | "aborted" }
   | { kind: "drop"; task: number; at: number }
-  | { kind: "clock"; at: number; from: number };
+  | { kind: "clock"; at: number; from: number }
+  /** The runtime drew its first random number (a fair `select`): the seed, to replay the run with. */
+  | { kind: "seed"; at: number; seed: number };
 
 /** The error a `JoinHandle` of an aborted task throws, and a task dropped by a finishing runtime. */
-export class Cancelled extends Error {
+export class Cancelled extends NativeError {
   constructor(message: string) {
     super(message);
     this.name = "Cancelled";
@@ -92,7 +135,7 @@ export function ambientRuntime(): Runtime | null {
 /** The runtime `spawn`, `sleep`, `now` and friends talk to; `what` names the caller for the error. */
 export function currentRuntime(what: string): Runtime {
   const runtime = running ?? ambient;
-  if (runtime === null) throw new Error(`${what} needs a running executor: call it from a task (inside run(), or a future awaited by one)`);
+  if (runtime === null) throw new NativeError(`${what} needs a running executor: call it from a task (inside run(), or a future awaited by one)`);
   return runtime;
 }
 
@@ -109,7 +152,7 @@ export class Task<T> {
   detached = false;
   outcome: Outcome<T> | undefined = undefined;
   /** Wakers of the join handles waiting for this task, one per handle. */
-  readonly joiners = new Map<JoinHandle<T>, Waker>();
+  readonly joiners = new NativeMap<JoinHandle<T>, Waker>();
   readonly waker: Waker;
   readonly cx: Context;
   settled: Promise<T> | undefined = undefined;
@@ -132,15 +175,15 @@ export class Runtime {
   private readonly trace: ((event: TraceEvent) => void) | undefined;
   private readonly queue: Task<unknown>[] = [];
   private queueHead = 0;
-  private readonly live = new Set<Task<unknown>>();
+  private readonly live = new NativeSet<Task<unknown>>();
   private readonly timers = new TimerQueue();
   private nextId = 1;
   private turnScheduled = false;
   private jumpScheduled = false;
-  private realTimeout: ReturnType<typeof setTimeout> | undefined = undefined;
-  private realTimeoutAt = Infinity;
+  private realTimeout: unknown = undefined;
+  private realTimeoutAt = 1 / 0;
   private virtualNow = 0;
-  private readonly realStart = performanceNow();
+  private readonly realStart = monotonicNow();
   /** Awaited promises not settled yet: the virtual clock does not jump while one may still wake a task. */
   private external = 0;
   private root: Task<unknown> | null = null;
@@ -148,14 +191,35 @@ export class Runtime {
   /** The task being polled, for the trace (`by`). */
   private polling: Task<unknown> | null = null;
 
+  /** The seed of this runtime's random numbers (see RuntimeOptions.seed). */
+  readonly seed: number;
+  private random: SeededRandom | null = null;
+
   constructor(options: RuntimeOptions = {}) {
-    this.clock = options.clock ?? "real";
+    requireOptions(options, "new Runtime(options)", RUNTIME_OPTIONS);
+    const clock = options.clock ?? "real";
+    if (clock !== "real" && clock !== "virtual") throw new NativeTypeError(`new Runtime(options) takes clock: "real" or "virtual", not ${describeValue(clock)}`);
+    if (options.trace !== undefined && typeof options.trace !== "function") throw new NativeTypeError(`new Runtime(options) takes trace: a function of each event, not ${describeValue(options.trace)}`);
+    this.clock = clock;
     this.trace = options.trace;
+    this.seed = options.seed !== undefined ? checkedSeed(options.seed, "new Runtime(options) takes seed:") : (environmentSeed() ?? (clock === "virtual" ? DEFAULT_VIRTUAL_SEED : (mathRandom() * 0x100000000) >>> 0));
+  }
+
+  /**
+   * A random integer from 0 to `n - 1`, from this runtime's seeded generator. The first draw names
+   * the seed in the trace.
+   */
+  randomBelow(n: number): number {
+    if (this.random === null) {
+      this.random = new SeededRandom(this.seed);
+      this.trace?.({ kind: "seed", at: this.now(), seed: this.seed });
+    }
+    return this.random.below(n);
   }
 
   /** Milliseconds since the runtime was made: virtual time, or real time elapsed. */
   now(): number {
-    return this.clock === "virtual" ? this.virtualNow : performanceNow() - this.realStart;
+    return this.clock === "virtual" ? this.virtualNow : monotonicNow() - this.realStart;
   }
 
   /**
@@ -163,7 +227,7 @@ export class Runtime {
    * finishes, every other task is dropped. A runtime runs one root.
    */
   blockOn<T>(future: Future<T>, name = "main"): Promise<T> {
-    if (this.root !== null) throw new Error("this runtime already runs a root task; make a new Runtime");
+    if (this.root !== null) throw new NativeError("this runtime already runs a root task; make a new Runtime");
     const task = this.spawnTask(future, name);
     this.root = task as Task<unknown>;
     return settledPromise(task);
@@ -171,16 +235,16 @@ export class Runtime {
 
   /** Starts a task; the handle joins it, aborts it, or lets it go (`drop()` detaches). */
   spawn<T>(future: Future<T>, name?: string): JoinHandle<T> {
-    if (this.shutDown) throw new Error("spawn on a runtime whose root task has finished");
+    if (this.shutDown) throw new NativeError("spawn on a runtime whose root task has finished");
     return new JoinHandle(this.spawnTask(future, name ?? describeFuture(future)));
   }
 
   private spawnTask<T>(future: Future<T>, name: string): Task<T> {
     const task = new Task(this, this.nextId++, name, future);
-    this.live.add(task as Task<unknown>);
+    setAdd(this.live, task as Task<unknown>);
     this.trace?.({ kind: "spawn", task: task.id, name, at: this.now(), ...(this.polling ? { by: this.polling.id } : {}) });
     task.state = TASK_QUEUED;
-    this.queue.push(task as Task<unknown>);
+    this.queue[this.queue.length] = task as Task<unknown>;
     this.scheduleTurn();
     return task;
   }
@@ -196,7 +260,7 @@ export class Runtime {
     if (t.state === TASK_QUEUED) return;
     this.trace?.({ kind: "wake", task: t.id, at: this.now(), ...(this.polling ? { by: this.polling.id } : {}) });
     t.state = TASK_QUEUED;
-    this.queue.push(t);
+    this.queue[this.queue.length] = t;
     this.scheduleTurn();
   }
 
@@ -233,7 +297,7 @@ export class Runtime {
   private scheduleTurn(): void {
     if (this.turnScheduled) return;
     this.turnScheduled = true;
-    queueMicrotask(() => this.turn());
+    queueMicrotaskFn(() => this.turn());
   }
 
   /** Polls the tasks that are queued now; tasks woken meanwhile wait for the next turn. */
@@ -308,11 +372,11 @@ export class Runtime {
     task.state = TASK_FINISHED;
     task.future = null;
     task.outcome = outcome;
-    this.live.delete(task);
+    setDelete(this.live, task);
     this.trace?.({ kind: "complete", task: task.id, at: this.now(), outcome: outcome.kind });
-    const joiners = [...task.joiners.values()];
-    task.joiners.clear();
-    for (const waker of joiners) waker.wake();
+    const joiners = mapValues(task.joiners);
+    mapClear(task.joiners);
+    for (let i = 0; i < joiners.length; i++) joiners[i]!.wake();
     if (outcome.kind === "error" && task.detached && task !== this.root) reportDetachedError(task, outcome.error);
     task.onFinish?.();
     if (task === this.root) this.shutdown();
@@ -321,10 +385,11 @@ export class Runtime {
   /** The root finished: every other task is dropped, its timers and queue cleared. */
   private shutdown(): void {
     this.shutDown = true;
-    for (const task of [...this.live]) if (task.state !== TASK_FINISHED) this.dropTask(task);
+    const live = setValues(this.live);
+    for (let i = 0; i < live.length; i++) if (live[i]!.state !== TASK_FINISHED) this.dropTask(live[i]!);
     this.queue.length = 0;
     this.queueHead = 0;
-    if (this.realTimeout !== undefined) clearTimeout(this.realTimeout);
+    if (this.realTimeout !== undefined) clearTimeoutFn(this.realTimeout);
     this.realTimeout = undefined;
   }
 
@@ -357,21 +422,36 @@ export class Runtime {
 
   private armRealTimeout(deadline: number): void {
     if (this.realTimeout !== undefined && this.realTimeoutAt <= deadline) return;
-    if (this.realTimeout !== undefined) clearTimeout(this.realTimeout);
+    if (this.realTimeout !== undefined) clearTimeoutFn(this.realTimeout);
     this.realTimeoutAt = deadline;
-    this.realTimeout = setTimeout(() => {
+    this.realTimeout = setTimeoutFn(() => {
       this.realTimeout = undefined;
-      this.realTimeoutAt = Infinity;
+      this.realTimeoutAt = 1 / 0;
       this.timers.fireUntil(this.now());
       if (!this.turnScheduled && this.queueHead === this.queue.length) this.idle();
-    }, Math.max(0, deadline - this.now()));
+    }, mathMax(0, deadline - this.now()));
   }
+}
+
+/** A seed as the options or the environment give it: an integer from 0 to 2^32 - 1. */
+function checkedSeed(seed: unknown, what: string, given: unknown = seed): number {
+  if (typeof seed !== "number" || !numberIsInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new NativeTypeError(`${what} an integer from 0 to 4294967295, not ${describeValue(given)}`);
+  }
+  return seed;
+}
+
+/** `UNAWAIT_SEED` from the environment, checked; undefined when it is not set. */
+function environmentSeed(): number | undefined {
+  const text = hostEnvironment("UNAWAIT_SEED");
+  if (text === undefined || text === "") return undefined;
+  return checkedSeed(+text, "the environment variable UNAWAIT_SEED must be", text);
 }
 
 /** A promise of the task's outcome (made once per task). */
 export function settledPromise<T>(task: Task<T>): Promise<T> {
   if (task.settled) return task.settled;
-  task.settled = new Promise<T>((resolve, reject) => {
+  task.settled = newPromise<T>((resolve, reject) => {
     const settle = (): void => {
       const outcome = task.outcome!;
       if (outcome.kind === "value") resolve(outcome.value);
@@ -405,7 +485,7 @@ export class JoinHandle<T> extends Thenable<T> implements Future<T> {
   poll(cx: Context): Poll<T> {
     const outcome = this.task.outcome;
     if (outcome === undefined) {
-      this.task.joiners.set(this, cx.waker);
+      mapSet(this.task.joiners, this, cx.waker);
       return PENDING;
     }
     if (outcome.kind === "value") return outcome.value;
@@ -423,7 +503,7 @@ export class JoinHandle<T> extends Thenable<T> implements Future<T> {
 
   /** Lets the task go: it runs on, and nobody waits for it (its error, if it throws, is reported). */
   drop(): void {
-    this.task.joiners.delete(this);
+    mapDelete(this.task.joiners, this);
     this.task.detached = true;
     const outcome = this.task.outcome;
     if (outcome?.kind === "error") reportDetachedError(this.task as Task<unknown>, outcome.error);
@@ -433,8 +513,8 @@ export class JoinHandle<T> extends Thenable<T> implements Future<T> {
 
 /** A detached task threw and nobody will see it: say so on stderr, as tokio reports a panicking task. */
 function reportDetachedError(task: Task<unknown>, error: unknown): void {
-  const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
-  console.error(`unawait: ${taskLabel(task)} threw, and its JoinHandle was dropped: ${text}`);
+  const text = error instanceof NativeError ? (error.stack ?? NativeString(error)) : NativeString(error);
+  hostConsole.error(`unawait: ${taskLabel(task)} threw, and its JoinHandle was dropped: ${text}`);
 }
 
 /** "task 3 (async arrow function, line 6)": the task's number, and its name when it has one. */
@@ -454,7 +534,11 @@ function describeFuture(future: Future<unknown>): string {
 function describePoll(future: Future<unknown>, before: number | undefined, after: number | undefined): { machine?: string; before?: number; after?: number; lineBefore?: number; lineAfter?: number } {
   const layout = (future.constructor as { $layout?: { name: string; states: ReadonlyArray<{ id: number; line: number }> } }).$layout;
   if (!layout || before === undefined) return {};
-  const line = (state: number | undefined): number | undefined => (state === undefined ? undefined : layout.states.find((s) => s.id === state)?.line);
+  const line = (state: number | undefined): number | undefined => {
+    if (state === undefined) return undefined;
+    for (let i = 0; i < layout.states.length; i++) if (layout.states[i]!.id === state) return layout.states[i]!.line;
+    return undefined;
+  };
   return { machine: layout.name, before, after, lineBefore: line(before), lineAfter: line(after) };
 }
 
@@ -466,19 +550,16 @@ function stateOf(future: Future<unknown>): number | undefined {
 
 /** Runs `fn` in a macrotask: after every microtask queued so far (and those they queue). */
 function afterMicrotasks(fn: () => void): void {
-  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
-  if (typeof immediate === "function") immediate(fn);
-  else setTimeout(fn, 0);
+  if (typeof setImmediateFn === "function") setImmediateFn(fn);
+  else setTimeoutFn(fn, 0);
 }
 
 /**
  * `using handle = spawn(...)` drops the handle at the end of the block: `[Symbol.dispose]` is
- * `drop`, where the engine knows the symbol.
+ * `drop` (the engine's symbol, or the registered one where it has none: intrinsics.ts).
  */
 export function disposableByDrop(target: { prototype: { drop(): void } }): void {
-  const dispose = (Symbol as { dispose?: symbol }).dispose;
-  if (dispose === undefined) return;
-  Object.defineProperty(target.prototype, dispose, {
+  defineOwn(target.prototype, symbolDispose, {
     value: function (this: { drop(): void }): void {
       this.drop();
     },
@@ -488,7 +569,3 @@ export function disposableByDrop(target: { prototype: { drop(): void } }): void 
 }
 
 disposableByDrop(JoinHandle);
-
-function performanceNow(): number {
-  return globalThis.performance.now();
-}

@@ -4,9 +4,9 @@
  * `.constructor` and `Object.prototype.toString` answer as they did for the original.
  */
 
-import { defineOwn, ownDescriptor, setPrototype } from "./intrinsics.js";
+import { defineOwn, getPrototype, ownDescriptor, setPrototype } from "./intrinsics.js";
 
-const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {}) as object;
+const AsyncFunctionPrototype: object = getPrototype(async function () {}) as object;
 
 /**
  * Marks `fn` as an async function. `name` restores the name an anonymous function had from its
@@ -26,7 +26,8 @@ export function asyncFunction<F extends (...args: never[]) => unknown>(fn: F, na
  * only for keys no later member of the same holder can have redefined (emit/asyncMethods.ts).
  */
 export function asyncMethods<O extends object>(holder: O, keys: readonly string[]): O {
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const method: unknown = ownDescriptor(holder, key)?.value;
     if (typeof method === "function") setPrototype(method, AsyncFunctionPrototype);
   }

@@ -7,7 +7,7 @@
  *   and after a throw, an error from `return()` is dropped in favour of the first one.
  */
 
-import { isObject } from "./intrinsics.js";
+import { callFunction, isObject, jsonStringify, NativeObject, NativeString, NativeTypeError, newSymbol, symbolIterator } from "./intrinsics.js";
 
 /** The spec's Iterator Record. `done` is true once the loop must not close it any more. */
 export interface IteratorRecord {
@@ -17,14 +17,15 @@ export interface IteratorRecord {
 }
 
 /** Returned by `step` when the iterator is exhausted. */
-export const ITERATION_DONE: unique symbol = Symbol("ITERATION_DONE");
+declare const iterationDone: unique symbol;
+export const ITERATION_DONE: typeof iterationDone = newSymbol("ITERATION_DONE") as typeof iterationDone;
 
 /** GetIterator(iterable, sync). */
 export function iterate(iterable: unknown): IteratorRecord {
-  const method = (iterable as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator];
-  if (typeof method !== "function") throw new TypeError(`${describe(iterable)} is not iterable`);
-  const iterator: unknown = method.call(iterable);
-  if (!isObject(iterator)) throw new TypeError("Result of the Symbol.iterator method is not an object");
+  const method = (iterable as { [symbolIterator]?: unknown } | null | undefined)?.[symbolIterator];
+  if (typeof method !== "function") throw new NativeTypeError(`${describe(iterable)} is not iterable`);
+  const iterator: unknown = callFunction(method, iterable);
+  if (!isObject(iterator)) throw new NativeTypeError("Result of the Symbol.iterator method is not an object");
   const next = (iterator as { next: unknown }).next as IteratorRecord["next"];
   return { iterator: iterator as Iterator<unknown>, next, done: false };
 }
@@ -32,12 +33,12 @@ export function iterate(iterable: unknown): IteratorRecord {
 /** One step: the next value, or ITERATION_DONE. */
 export function step(record: IteratorRecord): unknown {
   record.done = true; // stays true if anything below throws: such an iterator is not closed
-  return resultValue(record, record.next.call(record.iterator));
+  return resultValue(record, callFunction(record.next, record.iterator));
 }
 
 /** What a `next()` result gives the loop: its value, or ITERATION_DONE (checked, `done` then `value` read once). */
 export function resultValue(record: IteratorRecord, result: unknown): unknown {
-  if (!isObject(result)) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  if (!isObject(result)) throw new NativeTypeError(`Iterator result ${NativeString(result)} is not an object`);
   if ((result as IteratorResult<unknown>).done) return ITERATION_DONE;
   const value = (result as IteratorResult<unknown>).value;
   record.done = false;
@@ -50,9 +51,9 @@ export function closeIterator(record: IteratorRecord): void {
   record.done = true;
   const method = (record.iterator as { return?: unknown }).return;
   if (method === undefined || method === null) return;
-  if (typeof method !== "function") throw new TypeError("The iterator's 'return' is not a function");
-  const result: unknown = method.call(record.iterator);
-  if (!isObject(result)) throw new TypeError("The iterator's 'return' did not return an object");
+  if (typeof method !== "function") throw new NativeTypeError("The iterator's 'return' is not a function");
+  const result: unknown = callFunction(method, record.iterator);
+  if (!isObject(result)) throw new NativeTypeError("The iterator's 'return' did not return an object");
 }
 
 /** IteratorClose after the body threw: the original error wins over any error from `return()`. */
@@ -61,7 +62,7 @@ export function closeIteratorAfterThrow(record: IteratorRecord): void {
   record.done = true;
   try {
     const method = (record.iterator as { return?: unknown }).return;
-    if (method !== undefined && method !== null) (method as () => unknown).call(record.iterator);
+    if (method !== undefined && method !== null) callFunction(method, record.iterator);
   } catch {
     // dropped: the body's exception is the one that propagates
   }
@@ -77,9 +78,9 @@ export interface ForInRecord {
 export function forInKeys(value: unknown): ForInRecord {
   const keys: string[] = [];
   if (value !== null && value !== undefined) {
-    for (const key in value as object) keys.push(key);
+    for (const key in value as object) keys[keys.length] = key;
   }
-  return { object: Object(value ?? {}) as object, keys, index: 0 };
+  return { object: NativeObject(value ?? {}) as object, keys, index: 0 };
 }
 
 /** The next key still present on the object, or ITERATION_DONE. */
@@ -96,5 +97,5 @@ function describe(value: unknown): string {
   if (value === undefined) return "undefined";
   if (typeof value === "function") return value.name ? `function ${value.name}` : "function";
   if (typeof value === "object") return "object";
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
+  return typeof value === "string" ? jsonStringify(value) : NativeString(value);
 }

@@ -16,6 +16,7 @@ import type { Poll } from "./poll.js";
 import { disposableByDrop } from "./executor.js";
 import { promiseOf } from "./tasks.js";
 import { Thenable } from "./thenable.js";
+import { defineOwn, freeze, NativeError } from "./intrinsics.js";
 
 export const DONE = -1;
 export const POISONED = -2;
@@ -36,7 +37,7 @@ export interface Layout {
  * not poll its awaitee: it leaves from the await as a `return` would, running the finally blocks
  * around it.
  */
-export const DROPPING: Context = Object.freeze({ waker: Object.freeze({ wake() {} }) });
+export const DROPPING: Context = freeze({ waker: freeze({ wake() {} }) });
 
 /** The type of a machine's `$awaitee` field. */
 export type Awaitee = Future<unknown> | null;
@@ -61,7 +62,7 @@ export abstract class StateMachine<T> implements Future<T>, PromiseLike<T> {
   /** Throws the error for a poll after DONE or POISONED. Generated `poll`s call it for those states. */
   $pollAfterEnd(): never {
     const name = (this.constructor as { $layout?: Layout }).$layout?.name ?? this.constructor.name;
-    throw new Error(
+    throw new NativeError(
       this.$state === POISONED
         ? `\`${name}\` was polled after it threw (the machine is poisoned)`
         : this.$state === DROPPED
@@ -139,7 +140,9 @@ export function keepShape<M>(machineClass: new (...inputs: never[]) => M): M {
   return new machineClass();
 }
 
-for (const method of ["then", "catch", "finally"] as const) {
-  Object.defineProperty(StateMachine.prototype, method, { value: Thenable.prototype[method], writable: true, configurable: true });
+const LENT = ["then", "catch", "finally"] as const;
+for (let i = 0; i < LENT.length; i++) {
+  const method = LENT[i]!;
+  defineOwn(StateMachine.prototype, method, { value: Thenable.prototype[method], writable: true, configurable: true });
 }
 disposableByDrop(StateMachine);

@@ -3,13 +3,14 @@
  * `PENDING` marker. Rust writes `Poll::Ready(v)` / `Poll::Pending`; here `ready(v)` is `v`, so a
  * ready poll allocates nothing.
  */
+import { freeze } from "./intrinsics.js";
 
 declare const pendingBrand: unique symbol;
 /** The type of `PENDING`. */
 export type Pending = { readonly [pendingBrand]: true };
 
 /** "Not ready yet: I have arranged to be woken." */
-export const PENDING: Pending = Object.freeze({ toString: () => "PENDING" }) as unknown as Pending;
+export const PENDING: Pending = freeze({ toString: () => "PENDING" }) as unknown as Pending;
 
 export type Poll<T> = T | Pending;
 

@@ -20,7 +20,7 @@ import { noopWaker, type Context } from "./context.js";
 import { fulfilAwait, rejectAwait, takeAwaitOperand } from "./await.js";
 import type { Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
-import { fulfilledWith, rejectedWith } from "./intrinsics.js";
+import { fulfilledWith, rejectedWith, uncurryThis } from "./intrinsics.js";
 
 /** A promise-driven machine is never woken: its driver polls it again when the operand settles. */
 const cx: Context = { waker: noopWaker };
@@ -81,4 +81,4 @@ async function drive<T>(this: Future<T>, operand: unknown): Promise<T> {
 }
 
 /** `drive` with the machine as its receiver, through the engine's own `call`: user code may patch `Function.prototype.call`. */
-const driveMachine = Function.prototype.call.bind(drive) as <T>(machine: Future<T>, operand: unknown) => Promise<T>;
+const driveMachine = uncurryThis(drive) as <T>(machine: Future<T>, operand: unknown) => Promise<T>;

@@ -24,6 +24,9 @@ import { dropFuture, type Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
 import { AWAIT, FINISHED, NEXT, RETURN, RETURN_VALUE, RETURN_VOID, THROW, YIELD, YIELD_STAR, DROP_RETURN, returnTaken, type Coroutine, type Resumption } from "./coroutine.js";
 import { FutureBase } from "./tasks.js";
+import { asyncIterate } from "./asyncIteration.js";
+import type { IteratorRecord } from "./iteration.js";
+import { arrayIndexOf, arraySplice, callFunction, isObject, mapDelete, mapGet, mapSet, methodOf, NativeError, NativeMap, NativeString, NativeTypeError, symbolAsyncIterator } from "./intrinsics.js";
 
 /** Rust's `Stream`: `pollNext` answers `{ done: false, value }`, `{ done: true, value }` at the end, or PENDING. */
 export interface Stream<T, R = unknown> {
@@ -48,7 +51,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
   private awaitee: Future<unknown> | null = null;
   private awaitingFor: typeof FOR_AWAIT | typeof FOR_YIELD | typeof FOR_RETURN = FOR_AWAIT;
   /** The inner iterator of a `yield*`: a stream, or an async iterator whose `next()` results are awaited. */
-  private inner: Stream<unknown> | { iterator: AsyncIterator<unknown> } | null = null;
+  private inner: Stream<unknown> | IteratorRecord | null = null;
   /** Returns taken while `finally` blocks run: the last one is the value a FINISHED returns. */
   private readonly held: unknown[] = [];
   private finished = false;
@@ -58,7 +61,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
 
   pollNext(cx: Context): Poll<IteratorResult<T, R>> {
     if (this.finished) return { value: undefined as R, done: true };
-    if (this.running) throw new TypeError("the async generator's stream is already being polled");
+    if (this.running) throw new NativeTypeError("the async generator's stream is already being polled");
     this.running = true;
     try {
       return this.step(cx);
@@ -128,7 +131,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
           return { value: value as R, done: true };
         }
         default:
-          throw new Error(`internal: unknown signal ${String(signal)} from an async generator's machine`);
+          throw new NativeError(`internal: unknown signal ${NativeString(signal)} from an async generator's machine`);
       }
     }
   }
@@ -146,7 +149,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
 
   /** A return is taken: the machine runs the finally blocks around it, holding it at the next level. */
   private takeReturn(value: unknown): void {
-    this.held.push(value);
+    this.held[this.held.length] = value;
     this.resumeWith(RETURN, returnTaken(this.held.length + 1));
   }
 
@@ -157,7 +160,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
     try {
       if (isStream(inner)) result = inner.pollNext(cx);
       else {
-        this.innerNext ??= intoFuture(inner.iterator.next());
+        this.innerNext ??= intoFuture(callFunction(inner.next, inner.iterator));
         result = this.innerNext.poll(cx) as Poll<IteratorResult<unknown>>;
         if (result !== PENDING) this.innerNext = null;
       }
@@ -181,7 +184,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
   /** Requests of the async iterator protocol not answered yet, in the order they were made. */
   readonly queue: StreamStep<T, R>[] = [];
   /** The wakers of queued requests waiting for their turn. */
-  readonly waiting = new Map<StreamStep<T, R>, Waker>();
+  readonly waiting = new NativeMap<StreamStep<T, R>, Waker>();
 
   private finish(): void {
     this.finished = true;
@@ -203,7 +206,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
     this.finish();
     dropFuture(awaitee);
     if (inner !== null && isStream(inner)) inner.drop?.();
-    else if (inner !== null) void inner.iterator.return?.();
+    else if (inner !== null) closeQuietly(inner);
     if (!started) return;
     const held: unknown[] = [undefined];
     let how: Resumption = RETURN;
@@ -211,7 +214,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
     for (;;) {
       const signal = this.machine.resume(how, sent);
       if (signal === RETURN_VOID || signal === RETURN_VALUE) {
-        held.push(undefined);
+        held[held.length] = undefined;
         how = RETURN;
         sent = returnTaken(held.length + 1);
         continue;
@@ -261,7 +264,7 @@ export class AsyncGeneratorStream<T, R = unknown> implements Stream<T, R> {
     else this.resumeWith(how, sent);
   }
 
-  [Symbol.asyncIterator](): this {
+  [symbolAsyncIterator](): this {
     return this;
   }
 }
@@ -281,13 +284,13 @@ class StreamStep<T, R> extends FutureBase<IteratorResult<T, R>> {
     private readonly sent: unknown,
   ) {
     super();
-    stream.queue.push(this);
+    stream.queue[stream.queue.length] = this;
   }
 
   poll(cx: Context): Poll<IteratorResult<T, R>> {
     const queue = this.stream.queue;
     if (queue[0] !== this) {
-      this.stream.waiting.set(this, cx.waker);
+      mapSet(this.stream.waiting, this, cx.waker);
       return PENDING;
     }
     let result: Poll<IteratorResult<T, R>>;
@@ -318,11 +321,11 @@ class StreamStep<T, R> extends FutureBase<IteratorResult<T, R>> {
     if (this.answered) return;
     this.answered = true;
     const queue = this.stream.queue;
-    const at = queue.indexOf(this);
-    if (at >= 0) queue.splice(at, 1);
-    this.stream.waiting.delete(this);
+    const at = arrayIndexOf(queue, this);
+    if (at >= 0) arraySplice(queue, at, 1);
+    mapDelete(this.stream.waiting, this);
     const next = queue[0];
-    const waker = next && this.stream.waiting.get(next);
+    const waker = next && mapGet(this.stream.waiting, next);
     waker?.wake();
   }
 
@@ -331,27 +334,31 @@ class StreamStep<T, R> extends FutureBase<IteratorResult<T, R>> {
   }
 }
 
-/** What a `yield*` delegates to: a stream as it is, or an async (or sync) iterator. */
-function innerOf(iterable: unknown): Stream<unknown> | { iterator: AsyncIterator<unknown> } {
+/**
+ * What a `yield*` delegates to: a stream as it is, or the async iterator of an async iterable (a
+ * sync one made async, as `for await` makes it: asyncIteration.ts).
+ */
+function innerOf(iterable: unknown): Stream<unknown> | IteratorRecord {
   if (isStream(iterable)) return iterable;
-  const asyncMethod = (iterable as { [Symbol.asyncIterator]?: () => AsyncIterator<unknown> } | null | undefined)?.[Symbol.asyncIterator];
-  if (typeof asyncMethod === "function") {
-    const iterator = asyncMethod.call(iterable);
+  const asyncMethod = iterable === null || iterable === undefined ? undefined : methodOf(iterable, symbolAsyncIterator);
+  if (asyncMethod !== undefined) {
+    const iterator = callFunction(asyncMethod, iterable);
     if (isStream(iterator)) return iterator;
-    return { iterator };
+    if (!isObject(iterator)) throw new NativeTypeError("Result of the Symbol.asyncIterator method is not an object");
+    return { iterator: iterator as Iterator<unknown>, next: (iterator as { next: IteratorRecord["next"] }).next, done: false };
   }
-  const syncMethod = (iterable as { [Symbol.iterator]?: () => Iterator<unknown> } | null | undefined)?.[Symbol.iterator];
-  if (typeof syncMethod !== "function") throw new TypeError(`yield* needs an async or sync iterable, not ${iterable === null ? "null" : typeof iterable}`);
-  const sync = syncMethod.call(iterable);
-  return {
-    iterator: {
-      next: () => {
-        const r = sync.next();
-        return Promise.resolve(r.value).then((value) => ({ done: r.done ?? false, value }));
-      },
-      return: () => Promise.resolve(sync.return?.() ?? { value: undefined, done: true }),
-    },
-  };
+  if (iterable === null || iterable === undefined) throw new NativeTypeError(`yield* needs an async or sync iterable, not ${NativeString(iterable)}`);
+  return asyncIterate(iterable);
+}
+
+/** Dropping a stream in a `yield*`: the inner iterator's `return()` is called; what it answers is not waited for. */
+function closeQuietly(record: IteratorRecord): void {
+  try {
+    const method = methodOf(record.iterator, "return");
+    if (method !== undefined) callFunction(method, record.iterator);
+  } catch {
+    // a drop cannot report it: the stream is gone
+  }
 }
 
 /** The wrapper of an async generator in future mode: `return $rt.stream(new g$AsyncGenerator(...))`. */

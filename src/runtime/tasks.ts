@@ -6,11 +6,13 @@
  *   [run]      await run(main(), { clock: "virtual" })
  */
 import type { Context } from "./context.js";
-import { ambientRuntime, currentRuntime, disposableByDrop, JoinHandle, Runtime, runningRuntime, type RuntimeOptions } from "./executor.js";
+import { ambientRuntime, currentRuntime, disposableByDrop, JoinHandle, Runtime, RUNTIME_OPTIONS, runningRuntime, type RuntimeOptions } from "./executor.js";
 import { Thenable } from "./thenable.js";
 import { intoFuture } from "./adapt.js";
 import type { Future } from "./future.js";
 import { PENDING, type Poll } from "./poll.js";
+import { describeValue, isAwaitable, requireOptions } from "./checks.js";
+import { fulfilledWith, NativeTypeError, NativeWeakMap, weakMapGet, weakMapSet } from "./intrinsics.js";
 
 /**
  * The base of the runtime's futures (`sleep`, `join`, `select`, …): a future that is also a
@@ -36,6 +38,7 @@ disposableByDrop(FutureBase);
  * at run time: both are accepted.
  */
 export function run<T>(future: Future<T> | PromiseLike<T> | (() => Future<T> | PromiseLike<T>), options: RuntimeOptions = {}): Promise<T> {
+  requireOptions(options, "run(future, options)", RUNTIME_OPTIONS);
   return new Runtime(options).blockOn(futureOf(future, "run"));
 }
 
@@ -45,6 +48,7 @@ export function run<T>(future: Future<T> | PromiseLike<T> | (() => Future<T> | P
  * and 1 s), in no time at all.
  */
 export async function runTimed<T>(future: Future<T> | PromiseLike<T> | (() => Future<T> | PromiseLike<T>), options: RuntimeOptions = {}): Promise<{ value: T; elapsed: number }> {
+  requireOptions(options, "runTimed(future, options)", RUNTIME_OPTIONS);
   const runtime = new Runtime(options);
   const value = await runtime.blockOn(futureOf(future, "runTimed"));
   return { value, elapsed: runtime.now() };
@@ -56,6 +60,7 @@ export async function runTimed<T>(future: Future<T> | PromiseLike<T> | (() => Fu
  */
 export function spawn<T>(task: Future<T> | PromiseLike<T> | (() => Future<T> | PromiseLike<T>), name?: string): JoinHandle<T> {
   const runtime = currentRuntime("spawn()");
+  if (name !== undefined && typeof name !== "string") throw new NativeTypeError(`spawn(future, name) takes a task name that is a string, not ${describeValue(name)}`);
   return runtime.spawn(futureOf(task, "spawn"), name);
 }
 
@@ -77,9 +82,14 @@ class YieldNow extends FutureBase<void> {
 
 /** A future, a promise (adapted), or a closure returning either (called once, now). */
 function futureOf<T>(task: Future<T> | PromiseLike<T> | (() => Future<T> | PromiseLike<T>), what: string): Future<T> {
-  const value = typeof task === "function" && typeof (task as { poll?: unknown }).poll !== "function" ? (task as () => Future<T> | PromiseLike<T>)() : task;
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) {
-    throw new TypeError(`${what}() takes a future, a promise, or an async closure; got ${value === null ? "null" : typeof value}`);
+  const closure = typeof task === "function" && typeof (task as { poll?: unknown }).poll !== "function";
+  const value = closure ? (task as () => Future<T> | PromiseLike<T>)() : task;
+  if (!isAwaitable(value)) {
+    throw new NativeTypeError(
+      closure
+        ? `${what}() was given a closure that returned ${describeValue(value)}; it takes a future, a promise, or an async closure`
+        : `${what}() takes a future, a promise, or an async closure, not ${describeValue(value)}`,
+    );
   }
   return intoFuture(value as Future<T> | PromiseLike<T>);
 }
@@ -87,7 +97,7 @@ function futureOf<T>(task: Future<T> | PromiseLike<T> | (() => Future<T> | Promi
 /** The executor of futures awaited by code that is not lowered (`then` on a future outside any task). */
 let fallback: Runtime | null = null;
 
-const promises = new WeakMap<Future<unknown>, Promise<unknown>>();
+const promises = new NativeWeakMap<Future<unknown>, Promise<unknown>>();
 
 /**
  * The promise of a future, for code that awaits it natively: the future runs as a task of the
@@ -95,11 +105,11 @@ const promises = new WeakMap<Future<unknown>, Promise<unknown>>();
  * often `then` is called.
  */
 export function promiseOf<T>(future: Future<T>): Promise<T> {
-  let promise = promises.get(future) as Promise<T> | undefined;
+  let promise = weakMapGet(promises, future) as Promise<T> | undefined;
   if (promise === undefined) {
     const runtime = runningRuntime() ?? ambientRuntime() ?? (fallback ??= new Runtime());
-    promise = Promise.resolve(runtime.spawn(future, "awaited future"));
-    promises.set(future, promise);
+    promise = fulfilledWith(runtime.spawn(future, "awaited future")) as Promise<T>;
+    weakMapSet(promises, future, promise as Promise<unknown>);
   }
   return promise;
 }

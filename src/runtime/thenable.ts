@@ -10,16 +10,20 @@
  * is no reason for the virtual clock to wait (executor.ts `external`).
  */
 
-const internalPromises = new WeakSet<object>();
+import { callFunction, fulfilledWith, NativeWeakSet, promiseThen, rejectedWith, uncurryThis } from "./intrinsics.js";
+
+const internalPromises = new NativeWeakSet<object>();
+const weakSetAdd = uncurryThis(NativeWeakSet.prototype.add) as (set: WeakSet<object>, value: object) => WeakSet<object>;
+const weakSetHas = uncurryThis(NativeWeakSet.prototype.has) as (set: WeakSet<object>, value: object) => boolean;
 
 /** Marks a promise the runtime settles itself (see the header). */
 export function internalPromise<P extends object>(promise: P): P {
-  internalPromises.add(promise);
+  weakSetAdd(internalPromises, promise);
   return promise;
 }
 
 export function isInternalPromise(value: object): boolean {
-  return internalPromises.has(value);
+  return weakSetHas(internalPromises, value);
 }
 
 export abstract class Thenable<T> implements PromiseLike<T> {
@@ -27,7 +31,7 @@ export abstract class Thenable<T> implements PromiseLike<T> {
   protected abstract $promise(): Promise<T>;
 
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return internalPromise(this.$promise().then(onFulfilled, onRejected));
+    return internalPromise(promiseThen(this.$promise(), onFulfilled, onRejected));
   }
 
   /** As a promise's `catch`, for code that treats a future as a promise. */
@@ -35,8 +39,20 @@ export abstract class Thenable<T> implements PromiseLike<T> {
     return this.then(undefined, onRejected);
   }
 
-  /** As a promise's `finally`. */
+  /**
+   * As a promise's `finally`: `onFinally` runs either way, then the outcome goes on (or the error
+   * `onFinally` threw or rejected with). Written with the engine's `then`, which
+   * `Promise.prototype.finally` would look up on the promise.
+   */
   finally(onFinally?: (() => void) | null): Promise<T> {
-    return internalPromise(this.$promise().finally(onFinally));
+    if (typeof onFinally !== "function") return this.then(onFinally, onFinally);
+    const after = (): Promise<unknown> => fulfilledWith(callFunction(onFinally, undefined));
+    return internalPromise(
+      promiseThen(
+        this.$promise(),
+        (value) => promiseThen(after(), () => value),
+        (reason) => promiseThen(after(), () => rejectedWith(reason)),
+      ),
+    );
   }
 }

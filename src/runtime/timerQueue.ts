@@ -26,7 +26,7 @@ export class TimerQueue {
 
   add(deadline: number, waker: Waker): Timer {
     const timer: Timer = { deadline, seq: this.nextSeq++, waker, fired: false, cancelled: false };
-    this.heap.push(timer);
+    this.heap[this.heap.length] = timer;
     this.up(this.heap.length - 1);
     this.live++;
     return timer;
@@ -65,7 +65,8 @@ export class TimerQueue {
   }
 
   private pop(): void {
-    const last = this.heap.pop()!;
+    const last = this.heap[this.heap.length - 1]!;
+    this.heap.length--;
     if (this.heap.length === 0) return;
     this.heap[0] = last;
     this.down(0);
@@ -80,7 +81,7 @@ export class TimerQueue {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.before(heap[i]!, heap[parent]!)) return;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      swap(heap, i, parent);
       i = parent;
     }
   }
@@ -94,8 +95,14 @@ export class TimerQueue {
       if (left < heap.length && this.before(heap[left]!, heap[least]!)) least = left;
       if (right < heap.length && this.before(heap[right]!, heap[least]!)) least = right;
       if (least === i) return;
-      [heap[i], heap[least]] = [heap[least]!, heap[i]!];
+      swap(heap, i, least);
       i = least;
     }
   }
+}
+
+function swap(heap: Timer[], i: number, j: number): void {
+  const t = heap[i]!;
+  heap[i] = heap[j]!;
+  heap[j] = t;
 }

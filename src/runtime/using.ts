@@ -9,14 +9,12 @@
  *                catch ($usingError1) { $using1.fail($usingError1); } finally { $using1.dispose(); } }
  */
 
-/** `Symbol.dispose` and `Symbol.asyncDispose`, or the registered symbols where the engine lacks them. */
-const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
-const asyncDisposeSymbol: symbol = (Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose");
+import { callFunction, NativeError, NativeSuppressedError, NativeTypeError, symbolAsyncDispose, symbolDispose } from "./intrinsics.js";
 
 /** The engine's SuppressedError, or one of the same shape: an error that hides another. */
 const SuppressedErrorClass: new (error: unknown, suppressed: unknown, message?: string) => Error =
-  (globalThis as { SuppressedError?: new (error: unknown, suppressed: unknown, message?: string) => Error }).SuppressedError ??
-  class SuppressedError extends Error {
+  NativeSuppressedError ??
+  class SuppressedError extends NativeError {
     constructor(
       readonly error: unknown,
       readonly suppressed: unknown,
@@ -41,22 +39,22 @@ export class UsingScope {
   /** `using x = value`: its `[Symbol.dispose]()` runs when the block ends (null and undefined are skipped). */
   use<T>(value: T): T {
     if (value === null || value === undefined) return value;
-    const method = (value as Record<symbol, unknown>)[disposeSymbol];
-    if (typeof method !== "function") throw new TypeError("the value of a `using` declaration must have a [Symbol.dispose]() method");
-    this.resources.push({ value, dispose: method as (this: unknown) => unknown, async: false });
+    const method = (value as Record<symbol, unknown>)[symbolDispose];
+    if (typeof method !== "function") throw new NativeTypeError("the value of a `using` declaration must have a [Symbol.dispose]() method");
+    this.add({ value, dispose: method as (this: unknown) => unknown, async: false });
     return value;
   }
 
   /** `await using x = value`: its `[Symbol.asyncDispose]()` (else `[Symbol.dispose]()`) runs and is awaited when the block ends. */
   useAsync<T>(value: T): T {
     if (value === null || value === undefined) {
-      this.resources.push({ value, dispose: undefined, async: true });
+      this.add({ value, dispose: undefined, async: true });
       return value;
     }
-    let method = (value as Record<symbol, unknown>)[asyncDisposeSymbol];
-    if (method === undefined || method === null) method = (value as Record<symbol, unknown>)[disposeSymbol];
-    if (typeof method !== "function") throw new TypeError("the value of an `await using` declaration must have a [Symbol.asyncDispose]() or [Symbol.dispose]() method");
-    this.resources.push({ value, dispose: method as (this: unknown) => unknown, async: true });
+    let method = (value as Record<symbol, unknown>)[symbolAsyncDispose];
+    if (method === undefined || method === null) method = (value as Record<symbol, unknown>)[symbolDispose];
+    if (typeof method !== "function") throw new NativeTypeError("the value of an `await using` declaration must have a [Symbol.asyncDispose]() or [Symbol.dispose]() method");
+    this.add({ value, dispose: method as (this: unknown) => unknown, async: true });
     return value;
   }
 
@@ -69,9 +67,9 @@ export class UsingScope {
   /** Disposes in reverse order; throws the block's error, or the disposal errors, wrapped in SuppressedError. */
   dispose(): void {
     while (this.resources.length > 0) {
-      const r = this.resources.pop()!;
+      const r = this.take();
       try {
-        r.dispose?.call(r.value);
+        if (r.dispose !== undefined) callFunction(r.dispose, r.value);
       } catch (error) {
         this.suppress(error);
       }
@@ -82,15 +80,26 @@ export class UsingScope {
   /** The same for a block with `await using`: each async disposal is awaited before the next. */
   async disposeAsync(): Promise<void> {
     while (this.resources.length > 0) {
-      const r = this.resources.pop()!;
+      const r = this.take();
       try {
-        const result = r.dispose?.call(r.value);
+        const result = r.dispose === undefined ? undefined : callFunction(r.dispose, r.value);
         if (r.async) await result;
       } catch (error) {
         this.suppress(error);
       }
     }
     this.rethrow();
+  }
+
+  private add(resource: Resource): void {
+    this.resources[this.resources.length] = resource;
+  }
+
+  /** The resource added last, taken off the list (the list is the runtime's own: no `pop` a program could patch). */
+  private take(): Resource {
+    const r = this.resources[this.resources.length - 1]!;
+    this.resources.length--;
+    return r;
   }
 
   private suppress(error: unknown): void {
