@@ -6,7 +6,7 @@
  *
  *   new Runtime({ clock: "virtual", seed: 7 })    // or UNAWAIT_SEED=7 in the environment
  */
-import { mathImul } from "./intrinsics.js";
+import { mathFloor, mathImul } from "./intrinsics.js";
 
 export class SeededRandom {
   private state: number;
@@ -19,13 +19,13 @@ export class SeededRandom {
     this.state = z === 0 ? 0x6d2b79f5 : z;
   }
 
-  /** An integer from 0 to `n - 1`. */
+  /** An integer from 0 to `n - 1`, from the high bits (xorshift's low bits are its weakest). */
   below(n: number): number {
     let x = this.state;
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
     this.state = x;
-    return (x >>> 0) % n;
+    return mathFloor(((x >>> 0) / 0x100000000) * n);
   }
 }
