@@ -5,6 +5,9 @@
  * the way a lowered machine drives its awaits: `yield f` is `await f`, polled in the same `poll`).
  * Every run uses the virtual clock, so every test does the same thing every time.
  */
+import { readdirSync } from "node:fs";
+import { join as joinPath } from "node:path";
+import ts from "typescript";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
@@ -1079,3 +1082,68 @@ describe("ready futures", () => {
     if (gc) expect(after - before).toBeLessThan(16 * 1024 * 1024);
   });
 });
+
+/**
+ * Issue 13 item 3, checked on the sources: outside intrinsics.ts no runtime module names a global
+ * (the inline runtime would see the user's own `var Symbol`), calls a built-in method through a
+ * property a program can replace (`array.push`, `fn.call`, `promise.then`), or iterates with
+ * `for…of`, spread or array destructuring (Array.prototype[Symbol.iterator]). `undefined` is
+ * left to the type checker; `hostConsole.error` is the console's own, on purpose.
+ */
+describe("the runtime takes its intrinsics once", () => {
+  it("future mode awaits a native promise with the engine's then: a patched Promise.prototype.then is not called for it", async () => {
+    const original = Promise.prototype.then;
+    const ready = Promise.resolve("native");
+    let calls = 0;
+    Promise.prototype.then = function (this: Promise<unknown>, ...args: unknown[]) {
+      if (this === ready) calls++;
+      return Reflect.apply(original, this, args);
+    } as typeof Promise.prototype.then;
+    try {
+      expect(await vrun(co(function* () {
+        return yield ready;
+      }))).toBe("native");
+    } finally {
+      Promise.prototype.then = original;
+    }
+    expect(calls).toBe(0);
+  });
+
+  it("no runtime module but intrinsics.ts names a global or calls a patchable built-in", () => {
+    const dir = joinPath(__dirname, "..", "src", "runtime");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => joinPath(dir, f));
+    const program = ts.createProgram(files, { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, lib: ["lib.es2022.d.ts", "lib.esnext.disposable.d.ts"], types: ["node"], strict: true });
+    const checker = program.getTypeChecker();
+    const fromLib = (s: ts.Symbol | undefined): boolean => !!s?.declarations?.length && s.declarations.every((d) => /[\\/](typescript[\\/]lib|@types[\\/]node)[\\/]/.test(d.getSourceFile().fileName));
+    const found: string[] = [];
+    for (const sf of program.getSourceFiles()) {
+      if (!sf.fileName.startsWith(dir) || sf.fileName.endsWith("intrinsics.ts")) continue;
+      const report = (n: ts.Node, what: string): void => {
+        found.push(`${sf.fileName.slice(dir.length + 1)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}: ${what}`);
+      };
+      const visit = (n: ts.Node): void => {
+        if ((ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) || ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n) || ts.isHeritageClause(n) && n.token === ts.SyntaxKind.ImplementsKeyword) return;
+        if (ts.isIdentifier(n) && n.text !== "undefined" && isReference(n) && fromLib(checker.getSymbolAtLocation(n))) report(n, `names the global ${n.text}`);
+        if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.getText(sf) !== "hostConsole.error" && fromLib(checker.getSymbolAtLocation(n.expression.name))) {
+          report(n, `calls the built-in .${n.expression.name.text}`);
+        }
+        if (ts.isForOfStatement(n)) report(n, "for…of");
+        if (ts.isSpreadElement(n)) report(n, "spread");
+        if (ts.isArrayBindingPattern(n) || (ts.isArrayLiteralExpression(n) && ts.isBinaryExpression(n.parent) && n.parent.left === n)) report(n, "array destructuring");
+        ts.forEachChild(n, visit);
+      };
+      visit(sf);
+    }
+    expect(found).toEqual([]);
+  });
+});
+
+/** Is `id` a reference to a binding (not a property name, a declaration's own name or a label)? */
+function isReference(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if ((ts.isPropertyAccessExpression(p) || ts.isPropertyAssignment(p) || ts.isQualifiedName(p)) && p.name === id) return false;
+  if (ts.isQualifiedName(p)) return false;
+  const named = p as ts.Node & { name?: ts.Node };
+  if (named.name === id && !ts.isShorthandPropertyAssignment(p)) return false;
+  return !ts.isLabeledStatement(p) && !ts.isBreakOrContinueStatement(p);
+}
