@@ -106,9 +106,8 @@ export const symbolAsyncIterator: typeof Symbol.asyncIterator = NativeSymbol.asy
  * `Symbol.dispose` and `Symbol.asyncDispose` of the engine, or where it has none, the registered
  * symbols TypeScript's own `using` helpers and the common polyfills agree on.
  */
-export const symbolDispose: typeof Symbol.dispose = (NativeSymbol as { dispose?: typeof Symbol.dispose }).dispose ?? (NativeSymbol.for("Symbol.dispose") as typeof Symbol.dispose);
-export const symbolAsyncDispose: typeof Symbol.asyncDispose =
-  (NativeSymbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ?? (NativeSymbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
+export const symbolDispose: symbol = (NativeSymbol as { dispose?: symbol }).dispose ?? NativeSymbol.for("Symbol.dispose");
+export const symbolAsyncDispose: symbol = (NativeSymbol as { asyncDispose?: symbol }).asyncDispose ?? NativeSymbol.for("Symbol.asyncDispose");
 /** A new unique symbol (`Symbol(description)`). */
 export function newSymbol(description: string): symbol {
   return NativeSymbol(description);
