@@ -289,7 +289,7 @@ describe("lowering through the CLI", () => {
   it("an error diagnostic prints file:line:col with a code frame, exits 1, and writes nothing", async () => {
     const name = file("with.ts", `const o = { x: 1 };\nasync function f() {\n  with (o) { await x; }\n}\nf();\n`);
     file("with.lowered.ts", "untouched\n");
-    const { code, stdout, stderr } = await unawait([name, "-o", "with.lowered.ts"]);
+    const { code, stdout, stderr } = await unawait([name, "-o", "with.lowered.ts", "--strict"]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/^with\.ts:3:3: error UA\d+: .+\n  2 \| async function f\(\) \{\n> 3 \|   with \(o\) \{ await x; \}\n    \|   \^~~~\n$/);
@@ -322,7 +322,7 @@ describe("lowering through the CLI", () => {
   it("check and run stop on error diagnostics", async () => {
     const name = file("with.ts", `const o = { x: 1 };\nasync function f() {\n  with (o) { await x; }\n}\nf();\n`);
     for (const command of ["check", "run"]) {
-      const { code, stdout, stderr } = await unawait([command, name]);
+      const { code, stdout, stderr } = await unawait([command, name, "--strict"]);
       expect({ command, code, stdout }).toEqual({ command, code: 1, stdout: "" });
       expect(stderr).toMatch(/^with\.ts:3:3: error UA\d+: /);
     }
