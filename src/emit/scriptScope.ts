@@ -24,8 +24,9 @@
  *   `f = function () {}` names the function `f` (NamedEvaluation) without binding `f` inside it.
  * - The directive prologue and a shebang stay first; the block inherits the strictness.
  * - Top-level `let`, `const` and `class` are global too, in the script's lexical scope, which no
- *   block can give; a script that declares one keeps the runtime's binding global (lower.ts
- *   decides, `hasTopLevelLexical`; README known differences).
+ *   block can give, and their initializers and class bodies may need the runtime. A script that
+ *   declares one is left as it was: its runtime binding stays global (`const $rt`, under a fresh
+ *   name when the file uses `$rt`). Still open: issue 13 item 3.
  *
  * (fixtures/hygiene/cli-no-global-runtime-binding.ts)
  */
