@@ -15,11 +15,11 @@ import { modeOf, refusals } from "./refusals.js";
 import { identifiersIn, runtimeNameIn } from "./names.js";
 import { renameRuntime } from "./emit/runtimeName.js";
 import { hasTopLevelLexical, privateScriptScope } from "./emit/scriptScope.js";
-import { linkRuntime, pasteIntoScope, replaceLines } from "./emit/runtimeLink.js";
+import { linkRuntime, pasteIntoScope, replaceLines, runtimeStandIn, type Linked } from "./emit/runtimeLink.js";
 import { importsRuntime, runtimeImportsFromInline } from "./runtimeImports.js";
 import { unusedFutures } from "./analyze/mustUse.js";
 import { restoreAwaitNames } from "./awaitAsName.js";
-import { outputParseProblem } from "./outputParses.js";
+import { inlineRuntimeParseProblem, outputParseProblem } from "./outputParses.js";
 import { goalErrors, parse, syntaxErrors } from "./parseSource.js";
 
 export function lower(source: string, options: LowerOptions = {}): LowerResult {
@@ -77,12 +77,21 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     return { code: "", machines: [], diagnostics: report.diagnostics };
   }
   if (options.phase) return { code: boundaries.join("\n\n") + "\n", machines: report.machines, diagnostics: report.diagnostics };
+  // What is checked: the program as linked, the pasted runtime (checked once: outputParses.ts) stood in for by one line.
+  let checked = code;
+  let checkedLink: Linked | undefined;
   if (linked()) {
-    const link = privateScope ? pasteIntoScope(code, runtimeName) : linkRuntime(code, options.runtime ?? "import", isModule, options.target !== "js", runtimeName);
-    code = link.code;
-    if (map) map.mappings = replaceLines(map.mappings, link.atLine, link.replaced, link.lines);
+    const link = (runtime?: (name: string) => string): Linked =>
+      privateScope ? pasteIntoScope(code, runtimeName, runtime) : linkRuntime(code, options.runtime ?? "import", isModule, options.target !== "js", runtimeName, runtime);
+    const real = link();
+    checkedLink = inline ? link(runtimeStandIn) : real;
+    checked = checkedLink.code;
+    code = real.code;
+    if (map) map.mappings = replaceLines(map.mappings, real.atLine, real.replaced, real.lines);
   }
-  const unparsable = outputParseProblem(code, options.target ?? "ts", isModule, kind);
+  const problem = (inline && linked() ? inlineRuntimeParseProblem(runtimeName) : undefined) ?? outputParseProblem(checked, options.target ?? "ts", isModule, kind);
+  // A line after the stand-in is that many lines further down in the real output.
+  const unparsable = problem && checkedLink && inline && problem.line > checkedLink.atLine + 1 ? { ...problem, line: problem.line + linkedLines(code) - linkedLines(checked) } : problem;
   if (unparsable) {
     const message = `internal error: unawait wrote ${options.target === "js" ? "JavaScript" : "TypeScript"} that does not parse (a bug in unawait; please report it with this file): ${unparsable.message}, at line ${unparsable.line} of the output`;
     return { code: "", machines: [], diagnostics: [...report.diagnostics, { severity: "error", code: "UA9001", message, fileName, line: 1, column: 1, start: 0, length: 0 }] };
@@ -91,6 +100,10 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
 }
 
 const jsOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, useDefineForClassFields: true, verbatimModuleSyntax: false, ignoreDeprecations: "6.0", alwaysStrict: false } as ts.CompilerOptions;
+
+function linkedLines(code: string): number {
+  return code.split("\n").length;
+}
 
 function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");

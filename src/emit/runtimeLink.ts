@@ -49,9 +49,9 @@ export interface Linked {
 }
 
 /** Puts the runtime in reach of the generated code, after a shebang and the directive prologue. */
-export function linkRuntime(code: string, how: "import" | "inline", isModule: boolean, typed: boolean, name: string): Linked {
+export function linkRuntime(code: string, how: "import" | "inline", isModule: boolean, typed: boolean, name: string, runtime: (name: string) => string = inlineRuntime): Linked {
   const link =
-    how === "inline" ? inlineRuntime(name) : isModule ? `import * as ${name} from "unawait/runtime";\n` : typed ? scriptTypedLink(code, name) : `const ${name} = require("unawait/runtime");\n`;
+    how === "inline" ? runtime(name) : isModule ? `import * as ${name} from "unawait/runtime";\n` : typed ? scriptTypedLink(code, name) : `const ${name} = require("unawait/runtime");\n`;
   let at = Math.max(prologueEnd(code), shebangEnd(code));
   // Insert at the start of a line, so that the source map moves by whole lines.
   if (at > 0) at = code.indexOf("\n", at) === -1 ? code.length : code.indexOf("\n", at) + 1;
@@ -60,12 +60,20 @@ export function linkRuntime(code: string, how: "import" | "inline", isModule: bo
   return { code: head + link + code.slice(at), atLine, replaced: 0, lines: link.split("\n").length - 1 };
 }
 
+/**
+ * A one-line stand-in for the pasted runtime, for checking that the linked program parses without
+ * parsing the runtime again each time (outputParses.ts checks the runtime itself once).
+ */
+export function runtimeStandIn(name: string): string {
+  return `const ${name} = {};\n`;
+}
+
 /** The pasted runtime in place of the marker line of a private script scope (emit/scriptScope.ts). */
-export function pasteIntoScope(code: string, name: string): Linked {
+export function pasteIntoScope(code: string, name: string, runtimeOf: (name: string) => string = inlineRuntime): Linked {
   const lines = code.split("\n");
   const atLine = lines.findIndex((line) => line.trim() === RUNTIME_MARKER);
   if (atLine < 0) throw new Error("internal: the private script scope lost its runtime marker");
-  const runtime = inlineRuntime(name);
+  const runtime = runtimeOf(name);
   lines.splice(atLine, 1, runtime.replace(/\n$/, ""));
   return { code: lines.join("\n"), atLine, replaced: 1, lines: runtime.split("\n").length - 1 };
 }
