@@ -80,7 +80,8 @@ function scriptKindOf(fileName: string): ts.ScriptKind {
 /** A `--script` file that imports or exports, or a `--module` one whose text no module can have. */
 export function goalErrors(sf: ts.SourceFile, kind: ts.ScriptKind, fileName: string, options: LowerOptions): Diagnostic[] {
   if (options.sourceType === "script" && ts.isExternalModule(sf)) {
-    const at = sf.statements.find((s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) || ts.canHaveModifiers(s)) ?? sf.statements[0]!;
+    const exported = (s: ts.Statement): boolean => ts.canHaveModifiers(s) && (ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+    const at = sf.statements.find((s) => ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) || exported(s)) ?? sf.statements[0] ?? sf;
     return [diagnosticAt(sf, fileName, at, "UA1001", "syntax error: a script cannot import or export (it was read as a script: --script); leave it out to read this file as a module", "error")];
   }
   if (options.sourceType === "module" && kind === ts.ScriptKind.JS) {
