@@ -16,6 +16,8 @@ export interface LoweringArgs {
   file: string;
   mode: Mode;
   functionName: string | undefined;
+  /** A function with `with` or direct `eval` is an error, not left native with a warning. */
+  strict: boolean;
 }
 
 export interface LowerArgs extends LoweringArgs {
@@ -25,6 +27,10 @@ export interface LowerArgs extends LoweringArgs {
   diff: boolean;
   /** Print this phase boundary instead of the lowered code. */
   phase: Phase | undefined;
+  /** The source's language, when the file name does not say it right (stdin). */
+  lang: "js" | "ts" | undefined;
+  /** The source's goal, when the text does not say it right. */
+  sourceType: "module" | "script" | undefined;
 }
 
 export interface RunArgs extends LoweringArgs {
@@ -58,6 +64,10 @@ const OPTIONS = {
   clock: { type: "string" },
   trace: { type: "boolean" },
   dot: { type: "boolean" },
+  strict: { type: "boolean" },
+  lang: { type: "string" },
+  module: { type: "boolean" },
+  script: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
@@ -66,10 +76,10 @@ type OptionName = keyof typeof OPTIONS;
 
 /** Which options each command accepts (help and version are accepted everywhere). */
 const ACCEPTED: Record<CommandName, readonly OptionName[]> = {
-  lower: ["mode", "function", "js", "runtime", "out", "diff", "phase"],
-  run: ["mode", "function", "clock", "trace"],
-  check: ["mode", "function"],
-  graph: ["mode", "function", "dot", "out"],
+  lower: ["mode", "function", "js", "runtime", "out", "diff", "phase", "strict", "lang", "module", "script"],
+  run: ["mode", "function", "clock", "trace", "strict"],
+  check: ["mode", "function", "strict"],
+  graph: ["mode", "function", "dot", "out", "strict"],
 };
 
 /**
@@ -122,6 +132,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     file,
     mode: choice(given, "mode", ["promise", "future"], "promise"),
     functionName: stringValue(given, "function"),
+    strict: given.has("strict"),
   };
   switch (name) {
     case "lower":
@@ -133,6 +144,8 @@ export function parseInvocation(argv: readonly string[]): Invocation {
         out: stringValue(given, "out"),
         diff: given.has("diff"),
         phase: given.has("phase") ? choice<Phase>(given, "phase", ["normalize", "ir", "states", "layout"], "ir") : undefined,
+        lang: given.has("lang") ? choice<"js" | "ts">(given, "lang", ["js", "ts"], "ts") : undefined,
+        sourceType: goal(given),
       };
     case "run":
       return { command: "run", ...lowering, programArgs, clock: choice(given, "clock", ["real", "virtual"], "real"), trace: given.has("trace") };
@@ -147,6 +160,11 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       throw new Error(`unhandled command ${String(unknown)}`);
     }
   }
+}
+
+function goal(given: ReadonlyMap<OptionName, string | true>): "module" | "script" | undefined {
+  if (given.has("module") && given.has("script")) throw new UsageError("--module and --script cannot both be given");
+  return given.has("module") ? "module" : given.has("script") ? "script" : undefined;
 }
 
 /** Validates one option token and returns its name. */

@@ -32,6 +32,12 @@ Options:
   --phase PHASE            lower: print a phase boundary instead: normalize (awaits lifted to
                                         statements), ir (instructions), states, or layout (fields,
                                         locals, environments, what is live where)
+  --strict                 a function with \`with\` or a direct \`eval\` is an error; without
+                           it, it is left native (not lowered) with a warning
+  --lang js|ts             lower: the source's language, when the file name does not say
+                           (stdin: JavaScript when it parses as JavaScript, else TypeScript)
+  --module, --script       lower: read the source as a module or as a script (default: a
+                           module when it imports, exports or awaits at the top level)
   --dot                    graph: print Graphviz DOT (dot -Tsvg) instead of Mermaid
   --clock real|virtual     run: the executor's clock for main (default real); virtual:
                            time jumps to the next timer whenever every task waits, so

@@ -30,6 +30,22 @@ export interface LowerOptions {
   phase?: Phase;
   /** Only lower (and print) the machine of the function with this name. */
   functionName?: string;
+  /**
+   * A function with `with` or a direct `eval` cannot be lowered faithfully; in promise mode it is
+   * left native with a warning (UA1002, UA1003). `strict: true` makes that an error. (In future
+   * mode it always is.)
+   */
+  strict?: boolean;
+  /**
+   * The language of the source. Default: the file name's extension says; a name that says nothing
+   * (`<stdin>`) is read as JavaScript when it parses as JavaScript, else as TypeScript.
+   */
+  lang?: "js" | "ts";
+  /**
+   * The goal the source is parsed and run in. Default: a module when it imports or exports, or when
+   * it parses only as a module (a top-level `await`); else a script.
+   */
+  sourceType?: "module" | "script";
 }
 
 export type Severity = "error" | "warning";

@@ -103,6 +103,16 @@ export function identifiersIn(node: ts.Node, into = new Set<string>()): Set<stri
   return into;
 }
 
+/**
+ * The name generated code reaches the runtime by: `$rt`, unless the file itself names `$rt` (its own
+ * `var $rt = 1` must not meet the runtime), then `$rt$2`, `$rt$3`, ...
+ * (fixtures/hygiene/cli-user-named-rt.ts).
+ */
+export function runtimeNameIn(usedInFile: ReadonlySet<string>): string {
+  if (!usedInFile.has(MACHINE.runtime)) return MACHINE.runtime;
+  for (let n = 2; ; n++) if (!usedInFile.has(`${MACHINE.runtime}$${n}`)) return `${MACHINE.runtime}$${n}`;
+}
+
 export class NameAuthority {
   private readonly counters = new Map<string, number>();
   private readonly taken: Set<string>;

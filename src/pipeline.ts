@@ -193,9 +193,12 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     const k = id("k");
     const v = id("v");
     // `super[k as never]`: any key, without an index signature on the base class (erased in JavaScript).
+    // The setter casts the value, not the target: an outer machine rewrites `super[k] = v` only when
+    // the target is written bare (a parenthesized one became `this.$super.get(k) = v`, which is no
+    // assignment target: this-arguments-super/super-in-arrow-inside-async-method.ts).
     const superAt = () => f.createElementAccessExpression(f.createSuper(), f.createAsExpression(k, f.createKeywordTypeNode(ts.SyntaxKind.NeverKeyword)));
     const getter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT)], undefined, undefined, superAt());
-    const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT), f.createParameterDeclaration(undefined, undefined, v, undefined, anyT)], undefined, undefined, f.createParenthesizedExpression(f.createAssignment(f.createParenthesizedExpression(f.createAsExpression(superAt(), anyT)), v)));
+    const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT), f.createParameterDeclaration(undefined, undefined, v, undefined, anyT)], undefined, undefined, f.createParenthesizedExpression(f.createAssignment(superAt(), f.createAsExpression(v, f.createKeywordTypeNode(ts.SyntaxKind.NeverKeyword)))));
     extras.push({ field: MACHINE.superAccess, type: f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "SuperAccess")), value: runtimeCall("superAccess", [getter, setter]) });
   }
   if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : id("undefined") });

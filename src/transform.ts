@@ -14,6 +14,7 @@ import { f, hasModifier, runtimeCall } from "./normalize/factory.js";
 import { containsLowerable, functionNameOf, isLowerable } from "./discover/functions.js";
 import { lowerFunction, type AsyncFunctionNode } from "./pipeline.js";
 import { UnsupportedAwait } from "./normalize/spill.js";
+import { nativeKey } from "./refusals.js";
 import { asyncMethodsBlock, markedObjectLiteral } from "./emit/asyncMethods.js";
 
 export interface TransformReport {
@@ -28,6 +29,14 @@ export interface TransformOptions {
   functionName?: string;
   /** Receives each phase boundary of each machine as text. */
   observe?: (phase: Phase, text: string) => void;
+  /**
+   * Functions to leave as the engine's own (refusals.ts: `with`, direct `eval`), by `nativeKey`,
+   * each with the comment written where its machine would have been. Functions inside them are
+   * still lowered.
+   */
+  leftNative?: ReadonlyMap<string, string>;
+  /** The file has a direct `eval`: it may assign any name at any time, so no name is stable. */
+  hasDirectEval?: boolean;
 }
 
 
@@ -35,7 +44,7 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
   return (context) => (sourceFile) => {
     const names = new NameAuthority(identifiersIn(sourceFile));
     const assigned = assignedNames(sourceFile);
-    const isStableName = (name: string): boolean => !assigned.has(name);
+    const isStableName = (name: string): boolean => !options.hasDirectEval && !assigned.has(name);
     /** Only promise mode's wrappers are async functions (a future-mode call returns a future). */
     const promiseMode = (options.mode ?? "promise") === "promise";
     /** Classes waiting to be placed at the top of the statement list being visited. */
@@ -91,6 +100,8 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
       if (isLowerable(node)) {
         const node = nodeIn as AsyncFunctionNode;
         if (options.functionName !== undefined && functionNameOf(node) !== options.functionName) return ts.visitEachChild(node, visit, context);
+        const nativeComment = options.leftNative?.get(nativeKey(nodeIn));
+        if (nativeComment !== undefined) return commentedNative(ts.visitEachChild(node, visit, context), nativeComment);
         // Inner functions first.
         let inner: AsyncFunctionNode;
         let innerClasses: ts.Statement[] = [];
@@ -153,6 +164,20 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
     const { result, classes } = withFrame(() => ts.visitNodes(sourceFile.statements, visit, ts.isStatement));
     return f.updateSourceFile(sourceFile, placeIn(result, classes));
   };
+}
+
+/**
+ * A function left native, with a comment where its machine would have been (refusals.ts):
+ *
+ *   // unawait: async function `f` (input.ts:1) is left native: the direct `eval` at 3:10 ...
+ *   async function f(code) { ... }
+ *
+ * A line comment before a declaration or a method; a block comment in an expression, where a line
+ * break could end a `return` early.
+ */
+function commentedNative(node: ts.Node, comment: string): ts.Node {
+  if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) return ts.addSyntheticLeadingComment(node, ts.SyntaxKind.SingleLineCommentTrivia, ` ${comment}`, true);
+  return ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, ` ${comment.replace(/\*\//g, "* /")} `, false);
 }
 
 function usesPrivateNames(node: ts.Node): boolean {

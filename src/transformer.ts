@@ -27,6 +27,8 @@ import type { Diagnostic } from "./api.js";
 import { modeOf, refusals } from "./refusals.js";
 import { unusedFutures } from "./analyze/mustUse.js";
 import { unawaitTransformer, type TransformReport } from "./transform.js";
+import { identifiersIn, runtimeNameIn } from "./names.js";
+import { renameRuntime } from "./emit/runtimeName.js";
 
 /** The module the generated code's `$rt` comes from. */
 export const RUNTIME_MODULE = "unawait/runtime";
@@ -35,6 +37,11 @@ export const RUNTIME_MODULE = "unawait/runtime";
 export interface UnawaitPluginConfig {
   /** "promise" (default) or "future" (Rust's lazy futures). A `// @unawait-mode` pragma in a file wins. */
   mode?: "promise" | "future";
+  /**
+   * A function with `with` or a direct `eval` is left native with a warning (promise mode);
+   * `"strict": true` makes it an error that fails the build.
+   */
+  strict?: boolean;
   [key: string]: unknown;
 }
 
@@ -66,6 +73,8 @@ export default function unawaitPlugin(
     );
   } else if (config.mode !== undefined && config.mode !== "promise" && config.mode !== "future") {
     setupProblem = problem("UA0005", `unawait/transformer: unknown mode ${JSON.stringify(config.mode)} in the plugin's options (promise or future); nothing was lowered`);
+  } else if (config.strict !== undefined && typeof config.strict !== "boolean") {
+    setupProblem = problem("UA0005", `unawait/transformer: "strict" in the plugin's options must be true or false, not ${JSON.stringify(config.strict)}; nothing was lowered`);
   }
   let setupReported = false;
   // Names in legends and diagnostics relative to the project (the tsconfig's directory), so that
@@ -111,19 +120,21 @@ export default function unawaitPlugin(
     // The compiler reports syntax errors itself; a file that has them is not lowered.
     if (program && program.getSyntacticDiagnostics(parsed).length > 0) return sourceFile;
 
-    const refused = refusals(sourceFile, fileName);
-    if (refused.length > 0) {
-      surface(refused, parsed);
+    const mode = modeOf(sourceFile.text, config.mode);
+    const refused = refusals(sourceFile, fileName, { mode, strict: config.strict === true });
+    if (refused.diagnostics.some((d) => d.severity === "error")) {
+      surface(refused.diagnostics, parsed);
       return sourceFile;
     }
 
-    const mode = modeOf(sourceFile.text, config.mode);
-    const report: TransformReport = { machines: [], diagnostics: mode === "future" ? unusedFutures(parsed, fileName, program?.getTypeChecker()) : [] };
-    const lowered = unawaitTransformer({ fileName, mode }, report)(context)(sourceFile);
+    const report: TransformReport = { machines: [], diagnostics: [...refused.diagnostics, ...(mode === "future" ? unusedFutures(parsed, fileName, program?.getTypeChecker()) : [])] };
+    const transformer = unawaitTransformer({ fileName, mode, leftNative: refused.leftNative, hasDirectEval: refused.hasDirectEval }, report);
+    const runtimeName = runtimeNameIn(identifiersIn(sourceFile));
+    const lowered = renameRuntime(runtimeName)(context)(transformer(context)(sourceFile));
     surface(report.diagnostics, parsed);
     if (report.diagnostics.some((d) => d.severity === "error")) return sourceFile;
     if (report.machines.length === 0) return lowered;
-    return linkRuntime(lowered, ts.isExternalModule(sourceFile));
+    return linkRuntime(lowered, ts.isExternalModule(sourceFile), runtimeName);
   };
 }
 
@@ -146,15 +157,15 @@ function toTsDiagnostic(d: Diagnostic, file: ts.SourceFile | undefined): ts.Diag
  * "unawait/runtime"` in a module (the compiler lowers it for CommonJS output), `const $rt =
  * require("unawait/runtime")` in a script. The AST twin of lower.ts's `linkRuntime`.
  */
-function linkRuntime(sf: ts.SourceFile, isModule: boolean): ts.SourceFile {
+function linkRuntime(sf: ts.SourceFile, isModule: boolean, name: string): ts.SourceFile {
   const f = ts.factory;
-  if (sf.statements.some(declaresRuntime)) return sf;
+  if (name === "$rt" && sf.statements.some(declaresRuntime)) return sf;
   const link: ts.Statement = isModule
-    ? f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamespaceImport(f.createIdentifier("$rt"))), f.createStringLiteral(RUNTIME_MODULE))
+    ? f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamespaceImport(f.createIdentifier(name))), f.createStringLiteral(RUNTIME_MODULE))
     : f.createVariableStatement(
         undefined,
         f.createVariableDeclarationList(
-          [f.createVariableDeclaration("$rt", undefined, undefined, f.createCallExpression(f.createIdentifier("require"), undefined, [f.createStringLiteral(RUNTIME_MODULE)]))],
+          [f.createVariableDeclaration(name, undefined, undefined, f.createCallExpression(f.createIdentifier("require"), undefined, [f.createStringLiteral(RUNTIME_MODULE)]))],
           ts.NodeFlags.Const,
         ),
       );

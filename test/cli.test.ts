@@ -289,7 +289,7 @@ describe("lowering through the CLI", () => {
   it("an error diagnostic prints file:line:col with a code frame, exits 1, and writes nothing", async () => {
     const name = file("with.ts", `const o = { x: 1 };\nasync function f() {\n  with (o) { await x; }\n}\nf();\n`);
     file("with.lowered.ts", "untouched\n");
-    const { code, stdout, stderr } = await unawait([name, "-o", "with.lowered.ts"]);
+    const { code, stdout, stderr } = await unawait([name, "-o", "with.lowered.ts", "--strict"]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/^with\.ts:3:3: error UA\d+: .+\n  2 \| async function f\(\) \{\n> 3 \|   with \(o\) \{ await x; \}\n    \|   \^~~~\n$/);
@@ -322,7 +322,7 @@ describe("lowering through the CLI", () => {
   it("check and run stop on error diagnostics", async () => {
     const name = file("with.ts", `const o = { x: 1 };\nasync function f() {\n  with (o) { await x; }\n}\nf();\n`);
     for (const command of ["check", "run"]) {
-      const { code, stdout, stderr } = await unawait([command, name]);
+      const { code, stdout, stderr } = await unawait([command, name, "--strict"]);
       expect({ command, code, stdout }).toEqual({ command, code: 1, stdout: "" });
       expect(stderr).toMatch(/^with\.ts:3:3: error UA\d+: /);
     }
@@ -393,5 +393,153 @@ describe("future mode", () => {
   it("a bad --clock is a usage error", async () => {
     file("a.ts", "export {};\n");
     expect(await unawait(["run", "a.ts", "--clock", "fast"])).toEqual({ code: 2, stdout: "", stderr: "unawait: --clock must be real or virtual, not 'fast' (see unawait --help)\n" });
+  });
+});
+
+describe("with and direct eval: left native in promise mode (issue 13 item 6)", () => {
+  const source = `async function evil(code) {\n  await null;\n  return eval(code);\n}\nasync function fine() {\n  await null;\n  return 2;\n}\nPromise.all([evil("1"), fine()]).then((v) => console.log(v.join(" ")));\n`;
+
+  it("warns with file:line:col, names the construct, the function and why, lowers the rest, and comments where the machine would be", async () => {
+    const name = file("evil.js", source);
+    const { code, stdout, stderr } = await unawait(["lower", name]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^evil\.js:3:10: warning UA1003: async function `evil` \(evil\.js:1\) is left native \(the engine's own, not lowered\): the direct `eval` at 3:10 could read or declare any of its locals, which no machine can keep\n/);
+    expect(stdout).toContain("// unawait: async function `evil` (evil.js:1) is left native: the direct `eval` at 3:10 could read or declare any of its locals\nasync function evil(code) {");
+    expect(stdout).toContain("class fine$Future");
+    expect(stdout).not.toContain("class evil$Future");
+    const ran = await unawait(["run", name]);
+    expect({ code: ran.code, stdout: ran.stdout }).toEqual({ code: 0, stdout: "1 2\n" });
+  });
+
+  it("--strict makes it an error: exit 1, nothing printed or written", async () => {
+    const name = file("evil-strict.js", source);
+    file("evil-strict.out.js", "untouched\n");
+    const { code, stdout, stderr } = await unawait(["lower", name, "--js", "--strict", "-o", "evil-strict.out.js"]);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
+    expect(stderr).toMatch(/^evil-strict\.js:3:10: error UA1003: async function `evil` \(evil-strict\.js:1\) cannot be lowered: the direct `eval` at 3:10 could read or declare any of its locals, which no machine can keep \(--strict: not left native\)\n/);
+    expect(readFileSync(join(work, "evil-strict.out.js"), "utf8")).toBe("untouched\n");
+  });
+
+  it("in future mode it is an error: a native async function would return a promise, not a future", async () => {
+    const name = file("with-future.js", `var o = { x: 1 };\nasync function f() {\n  with (o) { await x; }\n}\n`);
+    const { code, stdout, stderr } = await unawait(["lower", name, "--mode", "future"]);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
+    expect(stderr).toMatch(/^with-future\.js:3:3: error UA1002: async function `f` \(with-future\.js:2\) cannot be lowered: the `with` at 3:3 decides at run time which names are its locals, which no machine can keep; in future mode it cannot stay native either/);
+  });
+
+  it("an eval in a plain closure inside an async function keeps the async function native", async () => {
+    const name = file("closure-eval.js", `async function f() {\n  let x = 1;\n  const peek = () => eval("x");\n  await null;\n  x++;\n  return peek();\n}\nf().then(console.log);\n`);
+    const { code, stdout, stderr } = await unawait(["lower", name, "--js", "--runtime", "inline"]);
+    expect(code).toBe(0);
+    expect(stderr).toContain("the direct `eval` at 3:22 (in a function inside it) could read or declare any of its locals");
+    expect(stdout).not.toContain("f$Future");
+  });
+});
+
+describe("reading stdin: language and goal (issue 13 item 7)", () => {
+  it("valid JavaScript such as a < b > (c) is read as JavaScript, not as a TypeScript generic call; --lang ts says otherwise", async () => {
+    const source = "var a = 1, b = 2, c = 3;\nconsole.log(a < b > (c));\n";
+    const js = await unawait(["lower", "-", "--js"], source);
+    expect(js).toEqual({ code: 0, stdout: source, stderr: "" });
+    const ts = await unawait(["lower", "-", "--js", "--lang", "ts"], source);
+    expect(ts.stdout).toContain("console.log(a(c));");
+  });
+
+  it("a text that needs TypeScript's syntax is read as TypeScript", async () => {
+    const { code, stdout } = await unawait(["lower", "-", "--js"], "let x: number = 1;\nconsole.log(x as number);\n");
+    expect({ code, stdout }).toEqual({ code: 0, stdout: "let x = 1;\nconsole.log(x);\n" });
+  });
+
+  it("a source that parses only as a module (a top-level await, no import or export) is read as a module", async () => {
+    const source = "async function f() {\n  await null;\n  return 41;\n}\nconsole.log((await f()) + 1);\n";
+    const imported = await unawait(["lower", "-", "--js"], source);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/^import \* as \$rt from "unawait\/runtime";\n/);
+    expect(imported.stdout).not.toContain("export {}");
+    const inline = await unawait(["lower", "-", "--js", "--runtime", "inline"], source);
+    file("tla.mjs", inline.stdout);
+    const ran = spawnSync(process.execPath, [join(work, "tla.mjs")], { encoding: "utf8" });
+    expect({ status: ran.status, stdout: ran.stdout }).toEqual({ status: 0, stdout: "42\n" });
+  });
+
+  it("--module and --script say the goal; a text its goal refuses is a syntax error; both at once is a usage error", async () => {
+    const script = await unawait(["lower", "-", "--script"], "const v = await 1;\n");
+    expect(script.code).toBe(1);
+    expect(script.stderr).toMatch(/^<stdin>:1:1: error UA1001: syntax error: /);
+    const module = await unawait(["lower", "-", "--module", "--js"], "with (o) x;\n");
+    expect(module.code).toBe(1);
+    expect(module.stderr).toMatch(/^<stdin>:1:1: error UA1001: syntax error: .*\(read as a module: --module\)/);
+    const asModule = await unawait(["lower", "-", "--module", "--js", "--runtime", "inline"], "async function f() { await null; }\nf();\n");
+    expect(asModule.code).toBe(0);
+    expect(asModule.stdout).toMatch(/^const \$rt = \(\(\) => \{/);
+    expect(await unawait(["lower", "-", "--module", "--script"], "x;\n")).toEqual({ code: 2, stdout: "", stderr: "unawait: --module and --script cannot both be given (see unawait --help)\n" });
+    expect((await unawait(["lower", "-", "--lang", "c"], "x;\n")).stderr).toBe("unawait: --lang must be js or ts, not 'c' (see unawait --help)\n");
+  });
+
+  it("a file whose extension says nothing is read the same way", async () => {
+    const name = file("program", "var a = 1, b = 2, c = 3;\nconsole.log(a < b > (c));\n");
+    expect((await unawait(["lower", name, "--js"])).stdout).toContain("console.log(a < b > (c));");
+  });
+});
+
+describe("a shebang stays first (issue 13 item 8)", () => {
+  const source = "#!/usr/bin/env node\nasync function f() {\n  await null;\n  console.log('ran');\n}\nf();\n";
+
+  it("for every target and runtime, and the program runs", async () => {
+    const name = file("tool.js", source);
+    for (const args of [[], ["--js"], ["--runtime", "inline"], ["--js", "--runtime", "inline"]]) {
+      const { code, stdout, stderr } = await unawait(["lower", name, ...args]);
+      expect({ args, code, stderr, first: stdout.split("\n")[0] }).toEqual({ args, code: 0, stderr: "", first: "#!/usr/bin/env node" });
+    }
+    const strict = file("tool-strict.js", `#!/usr/bin/env node\n"use strict";\n${source.split("\n").slice(1).join("\n")}`);
+    const { stdout } = await unawait(["lower", strict, "--js"]);
+    expect(stdout).toMatch(/^#!\/usr\/bin\/env node\n"use strict";\nconst \$rt = require\("unawait\/runtime"\);\n/);
+    expect(await unawait(["run", name])).toEqual({ code: 0, stdout: "ran\n", stderr: "" });
+  });
+});
+
+describe("the inline runtime adds no global binding to a script (issue 13 item 3)", () => {
+  it("runs as a classic script beside another one: only the program's own declarations are global", async () => {
+    const source = `"use strict";\nconsole.log(typeof early, early.name);\nearly().then((v) => console.log("early", v));\nasync function early() { await null; return [...gen()].join(); }\nfunction* gen() { yield 1; yield 2; }\nvar counter = 1;\n`;
+    const name = file("page.js", source);
+    const { code, stdout } = await unawait(["lower", name, "--js", "--runtime", "inline"]);
+    expect(code).toBe(0);
+    // Two copies load into one realm (the second redeclares nothing), then a third script looks around.
+    const probe = (program: string): string => {
+      const programFile = join(work, "page.program.js");
+      writeFileSync(programFile, program);
+      const script = [
+        "const vm = require('node:vm');",
+        "const context = vm.createContext({ console });",
+        `const program = require('node:fs').readFileSync(${JSON.stringify(programFile)}, 'utf8');`,
+        "vm.runInContext(program, context);",
+        "vm.runInContext(program, context);",
+        "vm.runInContext(`console.log(typeof $rt, typeof globalThis.$rt, typeof early$Future, typeof gen$Generator, typeof early, typeof gen, JSON.stringify(Object.getOwnPropertyDescriptor(globalThis, 'counter')))`, context);",
+      ].join("\n");
+      const ran = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+      return ran.stdout + ran.stderr;
+    };
+    const native = probe(source);
+    expect(native).toContain("undefined undefined undefined undefined function function");
+    expect(probe(stdout)).toBe(native);
+  });
+
+  it("a program's own $rt does not meet the runtime", async () => {
+    const name = file("own-rt.js", `var $rt = "mine";\nasync function f() { await null; return $rt; }\nf().then(console.log);\n`);
+    expect(await unawait(["run", name])).toEqual({ code: 0, stdout: "mine\n", stderr: "" });
+  });
+});
+
+describe("the output always parses (issue 13)", () => {
+  it("lowered JavaScript is parsed again in its input's goal; what does not parse is named with its line", async () => {
+    const { outputParseProblem } = await import("../src/outputParses.js");
+    const ts = (await import("typescript")).default;
+    // A sloppy name in a class body (strict code) is what such a bug looks like.
+    const broken = `function* g(x, arguments) {}\nclass g$Generator {\n  constructor(x, arguments) {}\n}\n`;
+    expect(outputParseProblem(broken, "js", false, ts.ScriptKind.JS)).toMatchObject({ line: 3, message: expect.stringMatching(/arguments/) });
+    expect(outputParseProblem("with (o) x;\n", "js", false, ts.ScriptKind.JS)).toBeUndefined();
+    expect(outputParseProblem("with (o) x;\n", "js", true, ts.ScriptKind.JS)).toMatchObject({ line: 1 });
+    expect(outputParseProblem("#!/usr/bin/env node\nawait 1;\n", "js", true, ts.ScriptKind.JS)).toBeUndefined();
+    expect(outputParseProblem("let x: number = ;\n", "ts", false, ts.ScriptKind.TS)).toMatchObject({ line: 1 });
   });
 });

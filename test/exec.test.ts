@@ -186,7 +186,7 @@ describe("runLowered", () => {
 
   it("throws a LoweringError that shows the diagnostic with its code frame", async () => {
     const source = `const o = { x: 1 };\nasync function f() {\n  with (o) { await x; }\n}\nf();\n`;
-    const failure = await runLowered(source, "with.ts").catch((error: unknown) => error);
+    const failure = await runLowered(source, "with.ts", { strict: true }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(LoweringError);
     const error = failure as LoweringError;
     expect(error.diagnostics[0]).toMatchObject({ severity: "error", fileName: "with.ts", line: 3 });

@@ -67,7 +67,7 @@ describe("polling step by step", () => {
 
   /** Lowers `source` and returns its machine classes, run against a hand-driven context. */
   function load(source: string, className: string) {
-    const { code } = lower(source, { fileName: "steps.ts", target: "js", runtime: "inline" });
+    const { code } = lower(source, { fileName: "steps.ts", target: "js", runtime: "inline", sourceType: "module" });
     return new Function(`${code}\nreturn { Machine: ${className}, $rt };`)() as {
       Machine: new (...args: unknown[]) => Record<string, unknown> & { poll(cx: unknown): unknown; $state: number };
       $rt: Runtime;
@@ -130,7 +130,7 @@ describe("polling step by step", () => {
 describe("generators and async generators: resume(how, sent) says what the function around performs", () => {
   type Coroutine = Record<string, unknown> & { resume(how: number, sent?: unknown): number; $state: number; $out: unknown };
   function load(source: string, className: string) {
-    const { code } = lower(source, { fileName: "steps.ts", target: "js", runtime: "inline" });
+    const { code } = lower(source, { fileName: "steps.ts", target: "js", runtime: "inline", sourceType: "module" });
     return new Function(`${code}\nreturn { Machine: ${className}, $rt };`)() as {
       Machine: new (...args: unknown[]) => Coroutine;
       $rt: Record<string, number> & { returnTaken(level: number): unknown; DONE: number };

@@ -192,9 +192,9 @@ describe.each(variants)("tspc with the plugin, $name", (variant) => {
 });
 
 describe("tspc: unawait's diagnostics are the compiler's", () => {
-  it("an async function unawait cannot lower fails the build, with file and position, and stays native", () => {
+  it('with "strict": true, an async function unawait cannot lower fails the build, with file and position, and stays native', () => {
     const dir = scratchProject(
-      { type: "module", compilerOptions: {} },
+      { type: "module", compilerOptions: { plugins: [{ transform: "unawait/transformer", strict: true }] } },
       {
         "ok.ts": "export async function fine(): Promise<number> {\n  await null;\n  return 1;\n}\n",
         "bad.ts": [
@@ -222,7 +222,7 @@ describe("tspc: unawait's diagnostics are the compiler's", () => {
     const build = run([tspc, "-p", ".", "--pretty", "false"], dir);
     expect(build.status, show(build)).not.toBe(0);
     // tsc prints diagnostics on stdout.
-    expect(build.stdout).toMatch(/^src\/bad\.ts\(9,10\): error TS91003: UA1003: direct `eval` inside an async function cannot be lowered/m);
+    expect(build.stdout).toMatch(/^src\/bad\.ts\(9,10\): error TS91003: UA1003: async function `evil` \(src\/bad\.ts:7\) cannot be lowered: the direct `eval` at 9:10 could read or declare any of its locals/m);
     // The file with an error is emitted as written; the others are lowered.
     const out = emitted(join(dir, "out"));
     expect(census(out.get("bad.js")!)).toMatchObject({ machines: 0, asyncFunctions: 3 });
@@ -233,6 +233,32 @@ describe("tspc: unawait's diagnostics are the compiler's", () => {
     expect(again.status, show(again)).not.toBe(0);
     expect(again.stdout).toMatch(/^src\/bad\.ts\(13,3\): error TS92001: UA2001: .*private names in an anonymous class/m);
     expect(again.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("by default, a function with a direct eval is left native with a warning on stderr; the rest of its file is lowered and the build passes", () => {
+    const dir = scratchProject(
+      { type: "module", compilerOptions: {} },
+      {
+        "mixed.ts": [
+          "export async function sum(parts: Promise<number>[]): Promise<number> {",
+          "  let total = 0;",
+          "  for (const part of parts) total += await part;",
+          "  return total;",
+          "}",
+          "export async function evil(code: string): Promise<unknown> {",
+          "  await null;",
+          "  return eval(code);",
+          "}",
+          "",
+        ].join("\n"),
+      },
+    );
+    const build = run([tspc, "-p", ".", "--pretty", "false"], dir);
+    expect(build.status, show(build)).toBe(0);
+    expect(build.stderr).toMatch(/^src\/mixed\.ts\(8,10\): warning UA1003: async function `evil` \(src\/mixed\.ts:6\) is left native \(the engine's own, not lowered\): the direct `eval` at 8:10 could read or declare any of its locals/m);
+    const out = emitted(join(dir, "out"));
+    expect(census(out.get("mixed.js")!)).toMatchObject({ machines: 1, asyncFunctions: 1 });
+    expect(out.get("mixed.js")).toContain("// unawait: async function `evil` (src/mixed.ts:6) is left native: the direct `eval` at 8:10");
   });
 });
 
@@ -328,19 +354,34 @@ describe("the plugin's factory, called directly", () => {
 
   it("hands diagnostics to ts-patch's addDiagnostic, as compiler diagnostics, and leaves the file as written", () => {
     const added: ts.Diagnostic[] = [];
-    const out = transform("evil.ts", evil, unawaitPlugin(undefined, {}, { addDiagnostic: (d) => added.push(d) }));
+    const out = transform("evil.ts", evil, unawaitPlugin(undefined, { strict: true }, { addDiagnostic: (d) => added.push(d) }));
     expect(out).toContain("async function evil");
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({ category: ts.DiagnosticCategory.Error, code: 91003, source: "unawait", start: evil.indexOf("eval(") });
     expect(added[0]!.file?.fileName).toBe("evil.ts");
-    expect(added[0]!.messageText).toMatch(/^UA1003: direct `eval`/);
+    expect(added[0]!.messageText).toMatch(/^UA1003: async function `evil` \(evil\.ts:1\) cannot be lowered: the direct `eval`/);
+  });
+
+  it("leaves a function with a direct eval native, with a warning on stderr and a comment where its machine would be; strict must be a boolean", () => {
+    const added: ts.Diagnostic[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const out = transform("evil.ts", evil, unawaitPlugin(undefined, {}, { addDiagnostic: (d) => added.push(d) }));
+      expect(out).toContain("// unawait: async function `evil` (evil.ts:1) is left native: the direct `eval` at 3:10 could read or declare any of its locals\nexport async function evil(");
+      expect(added).toEqual([]);
+      expect(write).toHaveBeenCalledWith(expect.stringMatching(/^evil\.ts\(3,10\): warning UA1003: async function `evil`/));
+      transform("evil.ts", evil, unawaitPlugin(undefined, { strict: "yes" }, { addDiagnostic: (d) => added.push(d) }));
+      expect(added[0]!.messageText).toMatch(/^UA0005: unawait\/transformer: "strict" in the plugin's options must be true or false/);
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it("without ts-patch's extras, prints to stderr and throws on an error", () => {
     const write = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
-      expect(() => transform("evil.ts", evil, unawaitPlugin())).toThrow(/UA1003/);
-      expect(write).toHaveBeenCalledWith(expect.stringMatching(/^evil\.ts:3:10 - error UA1003: direct `eval`/));
+      expect(() => transform("evil.ts", evil, unawaitPlugin(undefined, { strict: true }))).toThrow(/UA1003/);
+      expect(write).toHaveBeenCalledWith(expect.stringMatching(/^evil\.ts:3:10 - error UA1003: async function `evil`/));
     } finally {
       write.mockRestore();
     }

@@ -46,3 +46,17 @@ it("maps the statements of a state back to their source lines, also after the pa
     expect(at('console.log("sync end")')).toBe(21);
   }
 });
+
+it("keeps the mapping right when a shebang stays first and when a script's runtime is pasted into its own block", () => {
+  const source = `#!/usr/bin/env node\n"use strict";\nfunction helper() {\n  return 1;\n}\nasync function f() {\n  await null;\n  console.log("after the await", helper());\n}\nf();\n`;
+  for (const runtime of ["import", "inline"] as const) {
+    const { code, map } = lower(source, { fileName: "tool.js", target: "js", runtime });
+    const lines = code.split("\n");
+    expect(lines[0]).toBe("#!/usr/bin/env node");
+    const origin = originalLines(map!.mappings);
+    const at = (text: string) => origin[lines.findIndex((l) => l.includes(text))]! + 1;
+    expect(at('console.log("after the await"')).toBe(8);
+    expect(at("return 1;")).toBe(4);
+    expect(at("f();")).toBe(10);
+  }
+});

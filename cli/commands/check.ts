@@ -10,7 +10,7 @@ import { ExitCode } from "../usage-error.js";
  */
 export async function checkCommand(args: CheckArgs): Promise<number> {
   const source = await readSource(args.file);
-  const lowered = compileLowered(source.text, source.fileName, { mode: args.mode, functionName: args.functionName });
+  const lowered = compileLowered(source.text, source.fileName, { mode: args.mode, functionName: args.functionName, strict: args.strict });
   printDiagnostics(lowered.diagnostics, source.text);
   if (!lowered.ok) return ExitCode.failed;
 

@@ -13,7 +13,7 @@ import { ExitCode } from "../usage-error.js";
  */
 export async function graphCommand(args: GraphArgs): Promise<number> {
   const source = await readSource(args.file);
-  const result = lower(source.text, { fileName: source.fileName, mode: args.mode, functionName: args.functionName });
+  const result = lower(source.text, { fileName: source.fileName, mode: args.mode, functionName: args.functionName, strict: args.strict });
   printDiagnostics(result.diagnostics, source.text);
   if (hasErrors(result.diagnostics)) return ExitCode.failed;
   if (result.machines.length === 0) {

@@ -21,6 +21,9 @@ export async function lowerCommand(args: LowerArgs): Promise<number> {
     runtime: args.runtime,
     functionName: args.functionName,
     phase: args.phase,
+    strict: args.strict,
+    lang: args.lang,
+    sourceType: args.sourceType,
   });
   printDiagnostics(result.diagnostics, source.text);
   if (hasErrors(result.diagnostics)) return ExitCode.failed;

@@ -13,7 +13,7 @@ import { ExitCode } from "../usage-error.js";
  */
 export async function runCommand(args: RunArgs): Promise<number> {
   const source = await readSource(args.file);
-  const compiled = compileLowered(source.text, source.fileName, { mode: args.mode, functionName: args.functionName });
+  const compiled = compileLowered(source.text, source.fileName, { mode: args.mode, functionName: args.functionName, strict: args.strict });
   printDiagnostics(compiled.diagnostics, source.text);
   if (!compiled.ok) return ExitCode.failed;
 

@@ -13,7 +13,12 @@ import { fileURLToPath } from "node:url";
 
 let cached: string | undefined;
 
-export function inlineRuntime(): string {
+/** The runtime as a declaration of `name` (`$rt`, or a fresh name when the file uses `$rt`: names.ts runtimeNameIn). */
+export function inlineRuntime(name = "$rt"): string {
+  return `const ${name} = ${runtimeExpression()}`;
+}
+
+function runtimeExpression(): string {
   if (cached !== undefined) return cached;
   const here = dirname(fileURLToPath(import.meta.url));
   const dir = join(here, "..", "runtime");
@@ -37,7 +42,7 @@ export function inlineRuntime(): string {
   for (const name of [...modules.keys()].sort()) visit(name);
   const exported = order.flatMap((n) => modules.get(n)!.exports);
   const body = order.map((n) => `// runtime/${n}\n${modules.get(n)!.code.trim()}`).join("\n");
-  cached = `const $rt = (() => {\n"use strict";\n${body}\nreturn { ${exported.join(", ")} };\n})();\n`;
+  cached = `(() => {\n"use strict";\n${body}\nreturn { ${exported.join(", ")} };\n})();\n`;
   return cached;
 }
 

@@ -11,6 +11,8 @@ export interface LoweringChoices {
   mode?: Mode;
   /** Lower only this function; the others stay native. */
   functionName?: string;
+  /** A function with `with` or direct `eval` is an error instead of staying native (LowerOptions.strict). */
+  strict?: boolean;
 }
 
 export type CompileLoweredResult =

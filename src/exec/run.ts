@@ -24,8 +24,8 @@ export async function runLowered(
   fileName: string,
   options: LoweringChoices & RunOptions = {},
 ): Promise<LoweredRunResult> {
-  const { mode, functionName, ...runOptions } = options;
-  const compiled = compileLowered(source, fileName, { mode, functionName });
+  const { mode, functionName, strict, ...runOptions } = options;
+  const compiled = compileLowered(source, fileName, { mode, functionName, strict });
   if (!compiled.ok) throw new LoweringError(compiled.diagnostics, source);
   const result = await runProgram(compiled.program, runOptions);
   return { ...result, program: compiled.program, diagnostics: compiled.diagnostics };
