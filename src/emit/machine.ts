@@ -582,6 +582,33 @@ class MachineEmitter {
     return [r as ts.Statement];
   }
 
+  /**
+   * A call whose callee is a name: natively a plain call (`this` undefined, or globalThis for a
+   * sloppy callee). A name the machine keeps in a field or an environment slot reads as a property,
+   * which would make the call a method call on the machine or the environment; `(0, ...)` keeps it
+   * plain. Parentheses around the name go (`(cb)()` is a plain call, `(this.cb)()` is not).
+   *
+   *   [source]   cb(x)         tag`t`              cb?.()
+   *   [lowered]  (0, this.cb)(x)   (0, $env1.tag)`t`   (0, this.cb)?.()
+   *
+   * (fixture hygiene/this-saved-callee)
+   */
+  private plainCall(node: ts.CallExpression | ts.TaggedTemplateExpression, visit: (n: ts.Node) => ts.Node): ts.Expression {
+    const plain = (e: ts.Expression): ts.Expression => {
+      if (ts.isParenthesizedExpression(e)) return plain(e.expression);
+      if (ts.isAsExpression(e)) return f.updateAsExpression(e, plain(e.expression), e.type);
+      if (ts.isNonNullExpression(e)) return f.updateNonNullExpression(e, plain(e.expression));
+      if (ts.isSatisfiesExpression(e)) return f.updateSatisfiesExpression(e, plain(e.expression), e.type);
+      if (ts.isTypeAssertionExpression(e)) return f.updateTypeAssertion(e, e.type, plain(e.expression));
+      const read = visit(e) as ts.Expression;
+      return ts.isPropertyAccessExpression(read) || ts.isElementAccessExpression(read) ? f.createParenthesizedExpression(f.createComma(f.createNumericLiteral(0), read)) : read;
+    };
+    if (ts.isTaggedTemplateExpression(node)) return f.updateTaggedTemplateExpression(node, plain(node.tag), node.typeArguments, visit(node.template) as ts.TemplateLiteral);
+    const args = node.arguments.map((a) => visit(a) as ts.Expression);
+    if (ts.isCallChain(node)) return f.updateCallChain(node, plain(node.expression), node.questionDotToken, node.typeArguments, args);
+    return f.updateCallExpression(node, plain(node.expression), node.typeArguments, args);
+  }
+
   private rewrite(root: ts.Node, envs: Set<Binding>): ts.Node | ts.Node[] {
     const info = this.m.info;
     const machineLevel = (n: ts.Identifier): Binding | undefined => {
@@ -670,6 +697,9 @@ class MachineEmitter {
       if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword && !ownThis) return thisField(MACHINE.newTarget);
       if (!ownThis && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
         return superGet(node, (x) => visit(x, closure, ownThis) as ts.Expression);
+      }
+      if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && ts.isIdentifier(skipOuter(ts.isCallExpression(node) ? node.expression : node.tag))) {
+        return this.plainCall(node, (x) => visit(x, closure, ownThis) as ts.Node);
       }
       if (!ownThis && ts.isCallExpression(node)) {
         const callee = node.expression;
