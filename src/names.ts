@@ -60,6 +60,29 @@ export const SHELL = {
   level: "$level",
 } as const;
 
+/**
+ * Names a sloppy script may bind that strict code may not (`eval`, `arguments`, and the words
+ * reserved only in strict code). A machine's class body is strict code, and poll declares its
+ * locals with `let`, which may not bind `let` even in sloppy code: a user binding of one of these
+ * names is renamed where the machine declares it (`let$2`), and keeps its name as a field
+ * (`this.let`), since property names may be any word.
+ * (fixtures hygiene/strict-names-*)
+ */
+export const STRICT_ONLY_NAMES: ReadonlySet<string> = new Set(["eval", "arguments", "let", "static", "yield", "implements", "interface", "package", "private", "protected", "public"]);
+
+/**
+ * The constructor's parameter names for the machine's inputs, in order: `taken` first (the
+ * constructor's other parameters), then each input as written, unless strict code forbids the
+ * name or an earlier input has it (sloppy duplicate parameters, `function* g(a, a)`): `name$2`.
+ *
+ *   [source]   function* g(x, arguments, x) { ... }
+ *   [lowered]  constructor(x, arguments$2, x$2) { super(); this.x = x; this.arguments = arguments$2; this.x = x$2; }
+ */
+export function constructorParameterNames(taken: readonly string[], inputs: readonly string[]): string[] {
+  const used = new Set([...taken, ...STRICT_ONLY_NAMES]);
+  return inputs.map((name) => claimFirstFree(name, used));
+}
+
 /** Roles of temporaries the normalizer introduces; each reads as what it holds. */
 export type TempRole =
   | "left" // left operand evaluated before an await on the right

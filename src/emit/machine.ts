@@ -17,7 +17,7 @@ import type { Mode } from "../api.js";
 import type { SplitBody, State } from "../ir/split.js";
 import { plainContext } from "../ir/visit.js";
 import { forEachBindingName, type Home, type Layout } from "../layout/liveness.js";
-import { MACHINE } from "../names.js";
+import { constructorParameterNames, MACHINE } from "../names.js";
 import { assign, block, f, id, runtimeCall, skipOuter, stmt } from "../normalize/factory.js";
 import { type CheckedBinding, checkedAssignment, checkedRead, checkedTarget, checkedUpdate, rewritePattern } from "./checkedWrites.js";
 
@@ -207,19 +207,24 @@ class MachineEmitter {
       params.push(f.createParameterDeclaration(undefined, undefined, x.field, undefined, x.type));
       body.push(stmt(assign(thisField(x.field), id(x.field))));
     }
+    // A class body is strict code: `arguments`, `let`, a repeated name... are renamed here (names.ts).
+    const inputNames = constructorParameterNames([...m.extras.map((x) => x.field), MACHINE.runtime], m.params.map((p) => p.name));
+    /** The input a parameter's value comes from: the last of its name, as natively. */
+    const inputOf = new Map<Binding, string>();
+    m.params.forEach((p, i) => inputOf.set(p, inputNames[i]!));
     const fnEnv = m.layout.envOf.get(m.info.functionScope);
     if (fnEnv && !m.envFromWrapper) {
       // The function scope's environment holds its captured bindings; captured parameters start with their values.
       const slots = [...m.info.functionScope.bindings.values()].filter((b) => b.captured).map((b) =>
-        f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : this.initialValue(b)),
+        f.createPropertyAssignment(b.name, b.kind === "param" ? id(inputOf.get(b) ?? b.name) : this.initialValue(b)),
       );
       body.push(stmt(assign(this.storage(fnEnv, false), f.createObjectLiteralExpression(slots, false))));
     }
-    for (const p of m.params) {
-      params.push(f.createParameterDeclaration(undefined, undefined, p.name, undefined, p.type ?? anyType()));
+    m.params.forEach((p, i) => {
+      params.push(f.createParameterDeclaration(undefined, undefined, inputNames[i]!, undefined, p.type ?? anyType()));
       const h = m.layout.homes.get(p);
-      if (h?.kind === "field") body.push(stmt(assign(thisField(h.name), id(p.name))));
-    }
+      if (h?.kind === "field") body.push(stmt(assign(thisField(h.name), id(inputNames[i]!))));
+    });
     return f.createConstructorDeclaration(undefined, params, block(body));
   }
 
@@ -697,6 +702,14 @@ class MachineEmitter {
       if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword && !ownThis) return thisField(MACHINE.newTarget);
       if (!ownThis && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
         return superGet(node, (x) => visit(x, closure, ownThis) as ts.Expression);
+      }
+      if (ts.isDeleteExpression(node) && ts.isIdentifier(skipOuter(node.expression))) {
+        // Sloppy `delete x` of a declared binding deletes nothing and is false; of a field, it would
+        // delete the field. (Strict code cannot say it.)
+        //   [source] delete x      [lowered] false
+        // (fixture hygiene/strict-delete)
+        const name = skipOuter(node.expression) as ts.Identifier;
+        if (machineLevel(name) || (name.text === "arguments" && !ownThis && !info.refs.has(name))) return f.createFalse();
       }
       if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && ts.isIdentifier(skipOuter(ts.isCallExpression(node) ? node.expression : node.tag))) {
         return this.plainCall(node, (x) => visit(x, closure, ownThis) as ts.Node);
