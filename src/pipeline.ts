@@ -200,7 +200,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT), f.createParameterDeclaration(undefined, undefined, v, undefined, anyT)], undefined, undefined, f.createParenthesizedExpression(f.createAssignment(f.createParenthesizedExpression(f.createAsExpression(superAt(), anyT)), v)));
     extras.push({ field: MACHINE.superAccess, type: f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "SuperAccess")), value: runtimeCall("superAccess", [getter, setter]) });
   }
-  if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : id("undefined") });
+  if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : f.createVoidZero() });
 
   const fnEnv = layout.envOf.get(info.functionScope);
   if (paramsInWrapper && fnEnv) {
@@ -211,7 +211,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
       if (b.kind === "param" && boundParameterNames.includes(b.name) && b !== (selfName ? paramBindings[0] : undefined)) {
         slots.push(f.createGetAccessorDeclaration(undefined, b.name, [], undefined, block([f.createReturnStatement(id(b.name))])));
         slots.push(f.createSetAccessorDeclaration(undefined, b.name, [f.createParameterDeclaration(undefined, undefined, "v")], block([f.createExpressionStatement(f.createAssignment(id(b.name), id("v")))])));
-      } else slots.push(f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : id("undefined")));
+      } else slots.push(f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : f.createVoidZero()));
     }
     extras.push({ field: layout.homes.get(fnEnv)!.name, type: anyT, value: f.createObjectLiteralExpression(slots, true) });
   }

@@ -110,7 +110,7 @@ export function generatorShell(input: ShellInput): ts.Statement[] {
    */
   const bareReturn = (): ts.Statement => {
     // In a generator the two are the same: `undefined!` satisfies a declared return type.
-    if (!input.async) return f.createReturnStatement(input.typedReturn ? f.createNonNullExpression(id("undefined")) : undefined);
+    if (!input.async) return f.createReturnStatement(input.typedReturn ? f.createNonNullExpression(f.createVoidZero()) : undefined);
     const r = f.createReturnStatement();
     if (input.typedReturn) ts.addSyntheticLeadingComment(r, ts.SyntaxKind.SingleLineCommentTrivia, " @ts-ignore: a bare return awaits nothing; `return undefined` would await", true);
     return r;
@@ -125,7 +125,7 @@ export function generatorShell(input: ShellInput): ts.Statement[] {
     ];
     if (k > 1) {
       // A `break` or `continue` left the finally blocks: drop the returns from the level the machine says.
-      const drops: ts.Statement[] = [...resumeWith("NEXT", id("undefined"))];
+      const drops: ts.Statement[] = [...resumeWith("NEXT", f.createVoidZero())];
       for (let j = 1; j < k - 1; j++) {
         drops.push(f.createIfStatement(f.createStrictEquality(out(), f.createNumericLiteral(j + 1)), f.createContinueStatement(names.level(j))));
       }

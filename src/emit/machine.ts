@@ -152,7 +152,7 @@ class MachineEmitter {
       f.createPropertyDeclaration(undefined, MACHINE.state, undefined, undefined, f.createNumericLiteral(0)),
     );
     if (m.kind === "async" && m.mode === "future") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()));
-    if (m.kind !== "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.out, undefined, anyType(), id("undefined")));
+    if (m.kind !== "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.out, undefined, anyType(), f.createVoidZero()));
     for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
     for (const b of m.layout.fields) {
       const h = this.homeOf(b) as { name: string };
@@ -166,7 +166,7 @@ class MachineEmitter {
     const poll = this.pollMethod();
     if (m.kind !== "async" && this.usesCaught) {
       const at = members.findIndex((x) => ts.isPropertyDeclaration(x) && ts.isIdentifier(x.name) && x.name.text === MACHINE.out);
-      members.splice(at + 1, 0, f.createPropertyDeclaration(undefined, MACHINE.caughtCopy, undefined, anyType(), id("undefined")));
+      members.splice(at + 1, 0, f.createPropertyDeclaration(undefined, MACHINE.caughtCopy, undefined, anyType(), f.createVoidZero()));
     }
     let sloppyPoll: ts.Statement | undefined;
     if (m.sloppy) {
@@ -354,7 +354,7 @@ class MachineEmitter {
 
   /** `this.x = undefined!`: the field is dead (`undefined!` keeps its declared type). */
   private clear(b: Binding): ts.Statement {
-    return stmt(assign(this.storage(b, false), f.createNonNullExpression(id("undefined"))));
+    return stmt(assign(this.storage(b, false), f.createNonNullExpression(f.createVoidZero())));
   }
 
   private jumpTo(state: number, nested: boolean, fallsIntoNext: boolean): ts.Statement[] {
@@ -388,7 +388,7 @@ class MachineEmitter {
         if (this.m.kind !== "async") {
           // Hand the operand to the function around, which performs the suspension natively.
           const signal = { await: "AWAIT", yield: "YIELD", yieldStar: "YIELD_STAR", return: i.operand ? "RETURN_VALUE" : "RETURN_VOID" }[i.kind];
-          const out = i.operand ? [stmt(assign(thisField(MACHINE.out), this.expression(i.operand)))] : i.kind === "return" ? [] : [stmt(assign(thisField(MACHINE.out), id("undefined")))];
+          const out = i.operand ? [stmt(assign(thisField(MACHINE.out), this.expression(i.operand)))] : i.kind === "return" ? [] : [stmt(assign(thisField(MACHINE.out), f.createVoidZero()))];
           return [...out, ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), signal))];
         }
         if (this.m.mode !== "future") {
@@ -428,7 +428,7 @@ class MachineEmitter {
         return [f.createIfStatement(i.whenTrue ? cond : negated, block([...this.clearsOn(i), ...this.jumpTo(this.stateOf(i.target), nested, false)]))];
       }
       case "return":
-        return [f.createReturnStatement(f.createCallExpression(thisField("$done"), undefined, [i.value ? this.expression(i.value) : f.createNonNullExpression(id("undefined"))]))];
+        return [f.createReturnStatement(f.createCallExpression(thisField("$done"), undefined, [i.value ? this.expression(i.value) : f.createNonNullExpression(f.createVoidZero())]))];
       case "complete": {
         const field = thisField(this.m.tries[i.tryId]!.completionField!);
         const c = i.completion;
@@ -436,7 +436,7 @@ class MachineEmitter {
           c.type === "normal"
             ? completionLiteral("normal")
             : c.type === "return"
-              ? completionLiteral("return", c.value ? this.expression(c.value) : id("undefined"))
+              ? completionLiteral("return", c.value ? this.expression(c.value) : f.createVoidZero())
               : c.type === "jump"
                 ? f.createObjectLiteralExpression([f.createPropertyAssignment("type", f.createStringLiteral("jump")), f.createPropertyAssignment("target", f.createNumericLiteral(this.stateOf(c.target)))])
                 : thisField(this.m.tries[c.from]!.completionField!);
@@ -511,7 +511,7 @@ class MachineEmitter {
 
   /** What a slot holds when its scope is entered: `$rt.UNINITIALIZED` in the dead zone, else undefined. */
   private initialValue(b: Binding): ts.Expression {
-    return this.m.deadZone.has(b) ? uninitialized() : id("undefined");
+    return this.m.deadZone.has(b) ? uninitialized() : f.createVoidZero();
   }
 
   /** The function's own `this`: `this.$this`, or `this.$this()` where it is read lazily. */
@@ -783,7 +783,7 @@ function declarationAsAssignments(list: ts.VariableDeclarationList): ts.Statemen
   const out: ts.Statement[] = [];
   for (const d of list.declarations) {
     if (!d.initializer) {
-      if (!isVar && ts.isIdentifier(d.name)) out.push(stmt(assign(d.name, id("undefined"))));
+      if (!isVar && ts.isIdentifier(d.name)) out.push(stmt(assign(d.name, f.createVoidZero())));
       continue;
     }
     out.push(stmt(assign(bindingTarget(d.name)!, d.initializer)));

@@ -492,7 +492,7 @@ export class Builder {
       machineExpressions.add(e);
       return e;
     });
-    const call = f.createCallExpression(runtimeMember("outermostTaken"), undefined, [value ?? f.createIdentifier("undefined"), ...fields]);
+    const call = f.createCallExpression(runtimeMember("outermostTaken"), undefined, [value ?? f.createVoidZero(), ...fields]);
     machineExpressions.add(call);
     return call;
   }

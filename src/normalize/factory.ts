@@ -32,7 +32,7 @@ export const isNullish = (e: ts.Expression): ts.Expression =>
   f.createBinaryExpression(
     f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createNull()),
     ts.SyntaxKind.BarBarToken,
-    f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsEqualsToken, id("undefined")),
+    f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createVoidZero()),
   );
 
 export const not = (e: ts.Expression): ts.Expression => f.createLogicalNot(parenthesize(e));

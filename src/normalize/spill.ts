@@ -596,7 +596,7 @@ export class Spiller {
       let v = this.tempFor(get(out), "value", out, init ? "let" : "const");
       if (init) {
         const d = this.spill(init);
-        out.push(f.createIfStatement(f.createBinaryExpression(v, ts.SyntaxKind.EqualsEqualsEqualsToken, id("undefined")), block([...d.pre, stmt(assign(v, d.expr))])));
+        out.push(f.createIfStatement(f.createBinaryExpression(v, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createVoidZero()), block([...d.pre, stmt(assign(v, d.expr))])));
       }
       if (isPattern) out.push(...this.destructure(target as ts.BindingPattern, v, bind));
       else out.push(...bind(ref ? ref.target : (target as ts.Expression), v));
