@@ -35,6 +35,10 @@ export const MACHINE = {
   shape: "$shape",
   pollAfterEnd: "$pollAfterEnd",
   poison: "$poison",
+  /** The runtime's completion of a machine: `return this.$done(value)`. */
+  done: "$done",
+  /** The label of poll's loop, for a jump from inside a nested statement: `continue $poll`. */
+  pollLabel: "$poll",
   /** The name the runtime is reached by in generated code. */
   runtime: "$rt",
   /** poll's parameter. */
@@ -81,6 +85,14 @@ export const STRICT_ONLY_NAMES: ReadonlySet<string> = new Set(["eval", "argument
 export function constructorParameterNames(taken: readonly string[], inputs: readonly string[]): string[] {
   const used = new Set([...taken, ...STRICT_ONLY_NAMES]);
   return inputs.map((name) => claimFirstFree(name, used));
+}
+
+/**
+ * A parameter of a small generated function (`(v) => { x = v; }`): `base`, unless the function's
+ * body names it already (`base$2`).
+ */
+export function nameBeside(base: string, bodyNames: Iterable<string>): string {
+  return claimFirstFree(base, new Set(bodyNames));
 }
 
 /** Roles of temporaries the normalizer introduces; each reads as what it holds. */

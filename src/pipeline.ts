@@ -21,7 +21,7 @@ import { withSuspendingReturns } from "./analyze/suspension.js";
 import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
 import { computeLayout } from "./layout/liveness.js";
-import { FieldNames, identifiersIn, MACHINE, NameAuthority, STRICT_ONLY_NAMES } from "./names.js";
+import { FieldNames, identifiersIn, MACHINE, nameBeside, NameAuthority, STRICT_ONLY_NAMES } from "./names.js";
 import { block, declare, f, hasModifier, id, runtimeCall } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
 import { lowerUsing } from "./normalize/using.js";
@@ -139,12 +139,21 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   // poll declares its locals with `let` (and a class body's poll is strict): no `let let` (names.ts).
   for (const name of STRICT_ONLY_NAMES) localNames.reserve(name);
   const pollName = (base: string): string => (info.free.has(base) ? localNames.claim(base) : base);
+  // Declared, or used as a label, inside user blocks kept as written (a finally block, a loop):
+  // names the function does not mention anywhere.
+  const mentioned = identifiersIn(original);
+  const besideUserCode = (base: string): string => {
+    const name = mentioned.has(base) ? names.unique(base) : base;
+    localNames.reserve(name);
+    return name;
+  };
   const pollNames: PollNames = {
     context: pollName(MACHINE.context),
     result: pollName(MACHINE.pollResult),
     error: pollName(MACHINE.caught),
     caught: pollName(MACHINE.caughtCopy),
-    stateAfter: pollName(MACHINE.stateAfter),
+    stateAfter: besideUserCode(MACHINE.stateAfter),
+    label: besideUserCode(MACHINE.pollLabel),
     how: pollName(MACHINE.how),
     sent: pollName(MACHINE.sent),
   };
@@ -210,7 +219,8 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
       if (!b.captured) continue;
       if (b.kind === "param" && boundParameterNames.includes(b.name) && b !== (selfName ? paramBindings[0] : undefined)) {
         slots.push(f.createGetAccessorDeclaration(undefined, b.name, [], undefined, block([f.createReturnStatement(id(b.name))])));
-        slots.push(f.createSetAccessorDeclaration(undefined, b.name, [f.createParameterDeclaration(undefined, undefined, "v")], block([f.createExpressionStatement(f.createAssignment(id(b.name), id("v")))])));
+        const v = nameBeside("v", [b.name]);
+        slots.push(f.createSetAccessorDeclaration(undefined, b.name, [f.createParameterDeclaration(undefined, undefined, v)], block([f.createExpressionStatement(f.createAssignment(id(b.name), id(v)))])));
       } else slots.push(f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : f.createVoidZero()));
     }
     extras.push({ field: layout.homes.get(fnEnv)!.name, type: anyT, value: f.createObjectLiteralExpression(slots, true) });

@@ -84,6 +84,8 @@ export interface PollNames {
   /** A generator's `resume(how, sent)` parameters. */
   how: string;
   sent: string;
+  /** The label of poll's loop (`$poll`). */
+  label: string;
 }
 
 const anyType = (): ts.TypeNode => f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
@@ -249,7 +251,7 @@ class MachineEmitter {
     if (localNames.length) {
       decls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(localNames.map((n) => f.createVariableDeclaration(n, undefined, anyType())), ts.NodeFlags.Let)));
     }
-    const body = [...decls, this.usesPollLabel ? f.createLabeledStatement("$poll", loop) : loop];
+    const body = [...decls, this.usesPollLabel ? f.createLabeledStatement(this.m.pollNames.label, loop) : loop];
     if (m.kind !== "async") {
       // resume(how, sent): how the generator is resumed (next, throw, return) and with what.
       return f.createMethodDeclaration(
@@ -361,7 +363,7 @@ class MachineEmitter {
     const set = stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(state)));
     if (fallsIntoNext) return [set];
     if (nested) this.usesPollLabel = true;
-    return [set, f.createContinueStatement(nested ? "$poll" : undefined)];
+    return [set, f.createContinueStatement(nested ? this.m.pollNames.label : undefined)];
   }
 
   private instr(i: Instr, nested: boolean, s: State | undefined, last: boolean): ts.Statement[] {
@@ -428,7 +430,7 @@ class MachineEmitter {
         return [f.createIfStatement(i.whenTrue ? cond : negated, block([...this.clearsOn(i), ...this.jumpTo(this.stateOf(i.target), nested, false)]))];
       }
       case "return":
-        return [f.createReturnStatement(f.createCallExpression(thisField("$done"), undefined, [i.value ? this.expression(i.value) : f.createNonNullExpression(f.createVoidZero())]))];
+        return [f.createReturnStatement(f.createCallExpression(thisField(MACHINE.done), undefined, [i.value ? this.expression(i.value) : f.createNonNullExpression(f.createVoidZero())]))];
       case "complete": {
         const field = thisField(this.m.tries[i.tryId]!.completionField!);
         const c = i.completion;
@@ -496,7 +498,7 @@ class MachineEmitter {
       const direct = routes.every(([, r]) => r.length === 1 && r[0]!.op === "jump");
       if (direct) {
         if (nested) this.usesPollLabel = true;
-        out.push(f.createIfStatement(typeIs("jump"), block([stmt(assign(thisField(MACHINE.state), f.createPropertyAccessExpression(c, "target"))), f.createContinueStatement(nested ? "$poll" : undefined)])));
+        out.push(f.createIfStatement(typeIs("jump"), block([stmt(assign(thisField(MACHINE.state), f.createPropertyAccessExpression(c, "target"))), f.createContinueStatement(nested ? this.m.pollNames.label : undefined)])));
       } else {
         const clauses = routes.map(([t, r]) => f.createCaseClause(f.createNumericLiteral(this.stateOf(t)), r.flatMap((x) => this.instr(x, true, undefined, false))));
         out.push(f.createIfStatement(typeIs("jump"), f.createSwitchStatement(f.createPropertyAccessExpression(c, "target"), f.createCaseBlock(clauses))));
