@@ -601,14 +601,24 @@ class MachineEmitter {
    * (fixture hygiene/this-saved-callee)
    */
   private plainCall(node: ts.CallExpression | ts.TaggedTemplateExpression, visit: (n: ts.Node) => ts.Node): ts.Expression {
-    const plain = (e: ts.Expression): ts.Expression => {
-      if (ts.isParenthesizedExpression(e)) return plain(e.expression);
-      if (ts.isAsExpression(e)) return f.updateAsExpression(e, plain(e.expression), e.type);
-      if (ts.isNonNullExpression(e)) return f.updateNonNullExpression(e, plain(e.expression));
-      if (ts.isSatisfiesExpression(e)) return f.updateSatisfiesExpression(e, plain(e.expression), e.type);
-      if (ts.isTypeAssertionExpression(e)) return f.updateTypeAssertion(e, e.type, plain(e.expression));
+    const isAccess = (e: ts.Expression): boolean => ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e);
+    let readsProperty = false;
+    const rewritten = (e: ts.Expression): ts.Expression => {
+      if (ts.isParenthesizedExpression(e)) return rewritten(e.expression);
+      if (ts.isAsExpression(e)) return f.updateAsExpression(e, rewritten(e.expression), e.type);
+      if (ts.isNonNullExpression(e)) return f.updateNonNullExpression(e, rewritten(e.expression));
+      if (ts.isSatisfiesExpression(e)) return f.updateSatisfiesExpression(e, rewritten(e.expression), e.type);
+      if (ts.isTypeAssertionExpression(e)) return f.updateTypeAssertion(e, e.type, rewritten(e.expression));
       const read = visit(e) as ts.Expression;
-      return ts.isPropertyAccessExpression(read) || ts.isElementAccessExpression(read) ? f.createParenthesizedExpression(f.createComma(f.createNumericLiteral(0), read)) : read;
+      readsProperty = isAccess(read);
+      return read;
+    };
+    const plain = (e: ts.Expression): ts.Expression => {
+      const callee = rewritten(e);
+      if (!readsProperty) return callee;
+      // TypeScript accepts `(0, x.y)()` as a plain call; with a type assertion on the callee
+      // (`(cb as F)()`), only `(void 0, this.cb as F)()`.
+      return f.createParenthesizedExpression(f.createComma(isAccess(callee) ? f.createNumericLiteral(0) : f.createVoidZero(), callee));
     };
     if (ts.isTaggedTemplateExpression(node)) return f.updateTaggedTemplateExpression(node, plain(node.tag), node.typeArguments, visit(node.template) as ts.TemplateLiteral);
     const args = node.arguments.map((a) => visit(a) as ts.Expression);
