@@ -13,7 +13,7 @@
 import ts from "typescript";
 import type { Binding, BindingInfo, Scope } from "../analyze/bindings.js";
 import { containsSuspension, isFunctionBoundary, isSuspensionExpression, type SuspensionExpression } from "../analyze/suspension.js";
-import type { NameAuthority } from "../names.js";
+import { MACHINE, type NameAuthority } from "../names.js";
 import { f, skipOuter } from "../normalize/factory.js";
 import { plainContext } from "./visit.js";
 import { awaitDescriptions, iteratorGuard, loopOrigin } from "../normalize/statements.js";
@@ -87,6 +87,15 @@ export class Builder {
     const start = this.newLabel("start", startLine);
     this.mark(start);
     this.enterScope(this.bindings.functionScope, body);
+    const argumentsVar = this.bindings.argumentsVar;
+    if (argumentsVar) {
+      // [source] var arguments;   [lowered] this.arguments = this.$arguments;
+      const name = f.createIdentifier("arguments");
+      this.bindings.refs.set(name, argumentsVar);
+      const value = f.createPropertyAccessExpression(f.createThis(), MACHINE.argumentsObject);
+      machineExpressions.add(value);
+      this.emit({ op: "stmt", node: f.createExpressionStatement(f.createAssignment(name, value)) });
+    }
     this.statements(body);
     this.emit({ op: "return", value: undefined });
     return { instrs: this.instrs, labels: this.labels, tries: this.tries, awaitCount: this.awaitCount };
