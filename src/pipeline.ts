@@ -84,7 +84,9 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   // A `this` parameter is a TypeScript annotation, not a parameter.
   const parameters = f.createNodeArray(fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this")));
   const simple = parameters.every((p) => ts.isIdentifier(p.name) && !p.initializer && (!p.dotDotDotToken || ts.isIdentifier(p.name)));
-  const argsName = "$args";
+  /** Every name the function's text mentions: generated names that sit beside its code avoid them. */
+  const mentioned = identifiersIn(original);
+  const argsName = mentioned.has("$args") ? names.unique("$args") : "$args";
   // A named function expression can call itself by name; that name is bound only inside it.
   const selfName = ts.isFunctionExpression(fn) && fn.name && identifiersIn(fn.body!).has(fn.name.text) ? fn.name : undefined;
   // A generator keeps its parameter list: the engine binds the parameters when it is called (as it
@@ -141,7 +143,6 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   const pollName = (base: string): string => (info.free.has(base) ? localNames.claim(base) : base);
   // Declared, or used as a label, inside user blocks kept as written (a finally block, a loop):
   // names the function does not mention anywhere.
-  const mentioned = identifiersIn(original);
   const besideUserCode = (base: string): string => {
     const name = mentioned.has(base) ? names.unique(base) : base;
     localNames.reserve(name);
@@ -257,7 +258,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   // Sloppy duplicate parameters (`async function f(a, a)`): the last one is the binding. The wrapper
   // may be a method, which allows no duplicates: the earlier ones get names of their own.
   const simpleParams = simple && !generatorLike ? withoutDuplicates(parameters, names) : parameters;
-  const wrapperParams = generatorLike || (simple && simpleParams === parameters) ? fn.parameters : simple ? [...thisParam, ...simpleParams] : [...thisParam, ...wrapperParameters(parameters)];
+  const wrapperParams = generatorLike || (simple && simpleParams === parameters) ? fn.parameters : simple ? [...thisParam, ...simpleParams] : [...thisParam, ...wrapperParameters(parameters, (i) => (mentioned.has(`$param${i + 1}`) ? names.unique(`$param${i + 1}`) : `$param${i + 1}`))];
   const argsValue: ts.Expression = simple
     ? id("unused")
     : isArrow
@@ -416,10 +417,10 @@ function withoutDuplicates(params: ts.NodeArray<ts.ParameterDeclaration>, names:
 }
 
 /** Parameters of a wrapper whose machine binds them itself: same count and `length`, no work done. */
-function wrapperParameters(params: ts.NodeArray<ts.ParameterDeclaration>): ts.ParameterDeclaration[] {
+function wrapperParameters(params: ts.NodeArray<ts.ParameterDeclaration>, placeholder: (index: number) => string): ts.ParameterDeclaration[] {
   return params.map((p, i) => {
     // A parameter called `arguments` would hide the arguments object the wrapper passes on.
-    const name = ts.isIdentifier(p.name) && p.name.text !== "arguments" ? p.name.text : `$param${i + 1}`;
+    const name = ts.isIdentifier(p.name) && p.name.text !== "arguments" ? p.name.text : placeholder(i);
     const init = p.initializer ? f.createNonNullExpression(f.createVoidZero()) : undefined;
     return f.createParameterDeclaration(undefined, p.dotDotDotToken, name, p.questionToken, p.type, init);
   });
