@@ -179,7 +179,8 @@ class MachineEmitter {
       // without the flag, a compile to JavaScript would emit `poll;` and shadow the prototype's poll.
       (declared as { flags: number }).flags |= (ts.NodeFlags as unknown as { Ambient: number }).Ambient;
       members.push(declared);
-      const fn = f.createFunctionExpression(undefined, undefined, method, undefined, [f.createParameterDeclaration(undefined, undefined, "this", undefined, f.createTypeReferenceNode(m.className, m.typeParameters.length ? m.typeParameters.map(() => anyType()) : undefined)), ...poll.parameters], poll.type, poll.body!);
+      // Named `poll` for stack traces, unless the body reads a `poll` from outside, which the name would hide.
+      const fn = f.createFunctionExpression(undefined, undefined, m.info.free.has(method) ? undefined : method, undefined, [f.createParameterDeclaration(undefined, undefined, "this", undefined, f.createTypeReferenceNode(m.className, m.typeParameters.length ? m.typeParameters.map(() => anyType()) : undefined)), ...poll.parameters], poll.type, poll.body!);
       sloppyPoll = stmt(assign(f.createPropertyAccessExpression(f.createPropertyAccessExpression(id(m.className), "prototype"), method), fn));
       ts.addSyntheticLeadingComment(sloppyPoll, ts.SyntaxKind.SingleLineCommentTrivia, ` Sloppy-mode code: ${method} is defined outside the class body, which would make it strict.`, true);
     } else members.push(poll);
