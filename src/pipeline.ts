@@ -22,7 +22,7 @@ import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
 import { computeLayout } from "./layout/liveness.js";
 import { FieldNames, identifiersIn, MACHINE, nameBeside, NameAuthority, STRICT_ONLY_NAMES } from "./names.js";
-import { block, declare, f, hasModifier, id, runtimeCall } from "./normalize/factory.js";
+import { block, declare, f, hasModifier, id, runtimeCall, runtimeName } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
 import { lowerUsing } from "./normalize/using.js";
 import { StatementNormalizer } from "./normalize/statements.js";
@@ -208,7 +208,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     const superAt = () => f.createElementAccessExpression(f.createSuper(), f.createAsExpression(k, f.createKeywordTypeNode(ts.SyntaxKind.NeverKeyword)));
     const getter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT)], undefined, undefined, superAt());
     const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT), f.createParameterDeclaration(undefined, undefined, v, undefined, anyT)], undefined, undefined, f.createParenthesizedExpression(f.createAssignment(f.createParenthesizedExpression(f.createAsExpression(superAt(), anyT)), v)));
-    extras.push({ field: MACHINE.superAccess, type: f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "SuperAccess")), value: runtimeCall("superAccess", [getter, setter]) });
+    extras.push({ field: MACHINE.superAccess, type: f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "SuperAccess")), value: runtimeCall("superAccess", [getter, setter]) });
   }
   if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : f.createVoidZero() });
 
@@ -459,7 +459,7 @@ function insideDerivedConstructor(node: ts.Node): boolean {
  */
 function futureReturnType(type: ts.TypeNode | undefined): ts.TypeNode | undefined {
   if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || type.typeName.text !== "Promise" || type.typeArguments?.length !== 1) return undefined;
-  return f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "StateMachine"), type.typeArguments);
+  return f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "StateMachine"), type.typeArguments);
 }
 
 /** Is the function strict-mode code? (A module, a class body, or a "use strict" on the way up.) */

@@ -14,6 +14,7 @@ import ts from "typescript";
 import { annexBVarTargets } from "../normalize/annexB.js";
 import { functionBodyBlocks, parameterReads } from "../normalize/parameterScope.js";
 import { containsSuspension, isFunctionBoundary } from "./suspension.js";
+import { runtimeReferences } from "../normalize/factory.js";
 
 export type BindingKind = "param" | "var" | "let" | "const" | "function" | "class" | "catch" | "temp";
 
@@ -140,6 +141,7 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
   };
 
   const reference = (idNode: ts.Identifier, scope: Scope): void => {
+    if (runtimeReferences.has(idNode)) return; // the runtime, whatever the user calls `$rt`
     const b = annexBVarTargets.has(idNode) ? varScope.bindings.get(idNode.text) : parameterReads.has(idNode) ? lookup(info.functionScope, idNode.text) : lookup(scope, idNode.text);
     if (!b) {
       info.free.add(idNode.text);

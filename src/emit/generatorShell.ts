@@ -48,7 +48,7 @@
  */
 import ts from "typescript";
 import { MACHINE, SHELL } from "../names.js";
-import { assign, block, f, id, stmt } from "../normalize/factory.js";
+import { assign, block, f, id, runtimeMember, runtimeName, stmt } from "../normalize/factory.js";
 import { isFunctionBoundary } from "../analyze/suspension.js";
 
 export interface ShellInput {
@@ -98,8 +98,8 @@ export function generatorShell(input: ShellInput): ts.Statement[] {
     error: name(SHELL.error),
     level: (k: number) => `${SHELL.level}${k}`,
   };
-  const rt = (member: string): ts.Expression => f.createPropertyAccessExpression(id(MACHINE.runtime), member);
-  const rtType = (member: string): ts.TypeNode => f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), member));
+  const rt = (member: string): ts.Expression => runtimeMember(member);
+  const rtType = (member: string): ts.TypeNode => f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), member));
   const anyType = f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
   const out = (): ts.Expression => f.createPropertyAccessExpression(id(names.machine), MACHINE.out);
   const is = (signal: string): ts.Expression => f.createStrictEquality(id(names.signal), rt(signal));

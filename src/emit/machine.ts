@@ -18,7 +18,7 @@ import type { SplitBody, State } from "../ir/split.js";
 import { plainContext } from "../ir/visit.js";
 import { forEachBindingName, type Home, type Layout } from "../layout/liveness.js";
 import { constructorParameterNames, MACHINE } from "../names.js";
-import { assign, block, f, id, runtimeCall, skipOuter, stmt } from "../normalize/factory.js";
+import { assign, block, f, id, runtimeCall, runtimeMember, runtimeName, skipOuter, stmt } from "../normalize/factory.js";
 import { type CheckedBinding, checkedAssignment, checkedRead, checkedTarget, checkedUpdate, rewritePattern } from "./checkedWrites.js";
 
 export interface MachineParts {
@@ -153,7 +153,7 @@ class MachineEmitter {
       f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.StaticKeyword)], MACHINE.shape, undefined, undefined, runtimeCall("keepShape", [f.createThis()])),
       f.createPropertyDeclaration(undefined, MACHINE.state, undefined, undefined, f.createNumericLiteral(0)),
     );
-    if (m.kind === "async" && m.mode === "future") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()));
+    if (m.kind === "async" && m.mode === "future") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Awaitee")), f.createNull()));
     if (m.kind !== "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.out, undefined, anyType(), f.createVoidZero()));
     for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
     for (const b of m.layout.fields) {
@@ -197,7 +197,7 @@ class MachineEmitter {
 
   private baseClass(): ts.ExpressionWithTypeArguments {
     const m = this.m;
-    const base = (name: string, types: ts.TypeNode[] | undefined) => f.createExpressionWithTypeArguments(f.createPropertyAccessExpression(id(MACHINE.runtime), name), types);
+    const base = (name: string, types: ts.TypeNode[] | undefined) => f.createExpressionWithTypeArguments(runtimeMember(name), types);
     if (m.kind === "async") return base("StateMachine", [m.resultType ?? anyType()]);
     return base("Coroutine", undefined);
   }
@@ -262,10 +262,10 @@ class MachineEmitter {
         undefined,
         undefined,
         [
-          f.createParameterDeclaration(undefined, undefined, this.m.pollNames.how, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Resumption"))),
+          f.createParameterDeclaration(undefined, undefined, this.m.pollNames.how, undefined, f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Resumption"))),
           f.createParameterDeclaration(undefined, undefined, this.m.pollNames.sent, undefined, anyType()),
         ],
-        f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Signal")),
+        f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Signal")),
         block(body),
       );
     }
@@ -275,8 +275,8 @@ class MachineEmitter {
       MACHINE.poll,
       undefined,
       undefined,
-      [f.createParameterDeclaration(undefined, undefined, this.m.pollNames.context, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Context")))],
-      f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Poll"), [m.resultType ?? anyType()]),
+      [f.createParameterDeclaration(undefined, undefined, this.m.pollNames.context, undefined, f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Context")))],
+      f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Poll"), [m.resultType ?? anyType()]),
       block(body),
     );
   }
@@ -315,7 +315,7 @@ class MachineEmitter {
         statements.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(target))));
         if (left.length) {
           const drops = this.dropsTaken(left);
-          statements.push(f.createIfStatement(drops, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "DROP_RETURN"))));
+          statements.push(f.createIfStatement(drops, f.createReturnStatement(runtimeMember("DROP_RETURN"))));
         }
         statements.push(f.createContinueStatement());
         ts.addSyntheticLeadingComment(statements[0]!, ts.SyntaxKind.SingleLineCommentTrivia, ` thrown in a try → ${this.m.body.states[target]!.info.what} (state ${target})`, true);
@@ -392,18 +392,18 @@ class MachineEmitter {
           // Hand the operand to the function around, which performs the suspension natively.
           const signal = { await: "AWAIT", yield: "YIELD", yieldStar: "YIELD_STAR", return: i.operand ? "RETURN_VALUE" : "RETURN_VOID" }[i.kind];
           const out = i.operand ? [stmt(assign(thisField(MACHINE.out), this.expression(i.operand)))] : i.kind === "return" ? [] : [stmt(assign(thisField(MACHINE.out), f.createVoidZero()))];
-          return [...out, ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), signal))];
+          return [...out, ...clears, setState, f.createReturnStatement(runtimeMember(signal))];
         }
         if (this.m.mode !== "future") {
           // Promise mode: the promise driver performs the engine's own await on the operand.
-          return [stmt(runtimeCall("awaitNatively", [this.expression(i.operand!)])), ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING"))];
+          return [stmt(runtimeCall("awaitNatively", [this.expression(i.operand!)])), ...clears, setState, f.createReturnStatement(runtimeMember("PENDING"))];
         }
         return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("intoFuture", [this.expression(i.operand!)]))), ...clears, setState];
       }
       case "resume": {
         if (i.kind === "yield") {
           // Resumed by throw(e): the yield throws e (caught by the try blocks around it, if any).
-          const isThrow = f.createBinaryExpression(id(this.m.pollNames.how), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "THROW"));
+          const isThrow = f.createBinaryExpression(id(this.m.pollNames.how), ts.SyntaxKind.EqualsEqualsEqualsToken, runtimeMember("THROW"));
           return [f.createIfStatement(isThrow, f.createThrowStatement(id(this.m.pollNames.sent)))];
         }
         if (this.m.mode !== "future") {
@@ -414,7 +414,7 @@ class MachineEmitter {
         const r = id(this.m.pollNames.result);
         const out: ts.Statement[] = [
           f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(this.m.pollNames.result, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(f.createNonNullExpression(thisField(MACHINE.awaitee)), "poll"), undefined, [id(this.m.pollNames.context)]))], ts.NodeFlags.Const)),
-          f.createIfStatement(f.createBinaryExpression(r, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING")), f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING"))),
+          f.createIfStatement(f.createBinaryExpression(r, ts.SyntaxKind.EqualsEqualsEqualsToken, runtimeMember("PENDING")), f.createReturnStatement(runtimeMember("PENDING"))),
           stmt(assign(thisField(MACHINE.awaitee), f.createNull())),
         ];
         if (i.target) out.push(stmt(assign(this.expression(i.target), f.createAsExpression(r, anyType()))));
@@ -450,7 +450,7 @@ class MachineEmitter {
       case "dropTaken": {
         // if (this.$dropsTaken(this.$completion1)) { this.$state = 7; return $rt.DROP_RETURN; }
         const drops = this.dropsTaken(i.tryIds);
-        const stop = [stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(this.stateOf(i.target)))), f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "DROP_RETURN"))];
+        const stop = [stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(this.stateOf(i.target)))), f.createReturnStatement(runtimeMember("DROP_RETURN"))];
         return [f.createIfStatement(drops, block(stop))];
       }
       case "enterScope": {
@@ -844,7 +844,7 @@ function containsMarker(node: ts.Node): boolean {
 }
 
 function uninitialized(): ts.Expression {
-  return f.createPropertyAccessExpression(id(MACHINE.runtime), "UNINITIALIZED");
+  return runtimeMember("UNINITIALIZED");
 }
 
 function superGet(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, visitExpr: (e: ts.Expression) => ts.Expression): ts.Expression {

@@ -14,7 +14,7 @@ import ts from "typescript";
 import type { Binding, BindingInfo, Scope } from "../analyze/bindings.js";
 import { containsSuspension, isFunctionBoundary, isSuspensionExpression, type SuspensionExpression } from "../analyze/suspension.js";
 import { MACHINE, type NameAuthority } from "../names.js";
-import { f, skipOuter } from "../normalize/factory.js";
+import { f, runtimeMember as runtimeMemberOf, skipOuter } from "../normalize/factory.js";
 import { plainContext } from "./visit.js";
 import { awaitDescriptions, iteratorGuard, loopOrigin } from "../normalize/statements.js";
 import type { Completion, Handler, Instr, Label, LabelInfo, TryRecord } from "./ir.js";
@@ -47,7 +47,7 @@ export const machineExpressions = new WeakSet<ts.Node>();
 
 /** `$rt.NAME`: machinery, never rewritten as user code. */
 function runtimeMember(name: string): ts.Expression {
-  const e = f.createPropertyAccessExpression(f.createIdentifier("$rt"), name);
+  const e = runtimeMemberOf(name);
   machineExpressions.add(e);
   return e;
 }
