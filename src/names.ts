@@ -35,6 +35,10 @@ export const MACHINE = {
   shape: "$shape",
   pollAfterEnd: "$pollAfterEnd",
   poison: "$poison",
+  /** The runtime's completion of a machine: `return this.$done(value)`. */
+  done: "$done",
+  /** The label of poll's loop, for a jump from inside a nested statement: `continue $poll`. */
+  pollLabel: "$poll",
   /** The name the runtime is reached by in generated code. */
   runtime: "$rt",
   /** poll's parameter. */
@@ -59,6 +63,37 @@ export const SHELL = {
   /** Label of each level loop: `$level1`, `$level2`, ... */
   level: "$level",
 } as const;
+
+/**
+ * Names a sloppy script may bind that strict code may not (`eval`, `arguments`, and the words
+ * reserved only in strict code). A machine's class body is strict code, and poll declares its
+ * locals with `let`, which may not bind `let` even in sloppy code: a user binding of one of these
+ * names is renamed where the machine declares it (`let$2`), and keeps its name as a field
+ * (`this.let`), since property names may be any word.
+ * (fixtures hygiene/strict-names-*)
+ */
+export const STRICT_ONLY_NAMES: ReadonlySet<string> = new Set(["eval", "arguments", "let", "static", "yield", "implements", "interface", "package", "private", "protected", "public"]);
+
+/**
+ * The constructor's parameter names for the machine's inputs, in order: `taken` first (the
+ * constructor's other parameters), then each input as written, unless strict code forbids the
+ * name or an earlier input has it (sloppy duplicate parameters, `function* g(a, a)`): `name$2`.
+ *
+ *   [source]   function* g(x, arguments, x) { ... }
+ *   [lowered]  constructor(x, arguments$2, x$2) { super(); this.x = x; this.arguments = arguments$2; this.x = x$2; }
+ */
+export function constructorParameterNames(taken: readonly string[], inputs: readonly string[]): string[] {
+  const used = new Set([...taken, ...STRICT_ONLY_NAMES]);
+  return inputs.map((name) => claimFirstFree(name, used));
+}
+
+/**
+ * A parameter of a small generated function (`(v) => { x = v; }`): `base`, unless the function's
+ * body names it already (`base$2`).
+ */
+export function nameBeside(base: string, bodyNames: Iterable<string>): string {
+  return claimFirstFree(base, new Set(bodyNames));
+}
 
 /** Roles of temporaries the normalizer introduces; each reads as what it holds. */
 export type TempRole =

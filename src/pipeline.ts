@@ -21,8 +21,8 @@ import { withSuspendingReturns } from "./analyze/suspension.js";
 import { Builder } from "./ir/build.js";
 import { split } from "./ir/split.js";
 import { computeLayout } from "./layout/liveness.js";
-import { FieldNames, identifiersIn, MACHINE, NameAuthority } from "./names.js";
-import { block, declare, f, hasModifier, id, runtimeCall } from "./normalize/factory.js";
+import { FieldNames, identifiersIn, MACHINE, nameBeside, NameAuthority, STRICT_ONLY_NAMES } from "./names.js";
+import { block, declare, f, hasModifier, id, runtimeCall, runtimeName } from "./normalize/factory.js";
 import { Spiller } from "./normalize/spill.js";
 import { lowerUsing } from "./normalize/using.js";
 import { StatementNormalizer } from "./normalize/statements.js";
@@ -84,7 +84,9 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   // A `this` parameter is a TypeScript annotation, not a parameter.
   const parameters = f.createNodeArray(fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this")));
   const simple = parameters.every((p) => ts.isIdentifier(p.name) && !p.initializer && (!p.dotDotDotToken || ts.isIdentifier(p.name)));
-  const argsName = "$args";
+  /** Every name the function's text mentions: generated names that sit beside its code avoid them. */
+  const mentioned = identifiersIn(original);
+  const argsName = mentioned.has("$args") ? names.unique("$args") : "$args";
   // A named function expression can call itself by name; that name is bound only inside it.
   const selfName = ts.isFunctionExpression(fn) && fn.name && identifiersIn(fn.body!).has(fn.name.text) ? fn.name : undefined;
   // A generator keeps its parameter list: the engine binds the parameters when it is called (as it
@@ -136,13 +138,23 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   // from outside. (FieldNames starts with every MACHINE name taken, so no local gets one of them.)
   const localNames = new FieldNames();
   for (const free of info.free) localNames.reserve(free);
+  // poll declares its locals with `let` (and a class body's poll is strict): no `let let` (names.ts).
+  for (const name of STRICT_ONLY_NAMES) localNames.reserve(name);
   const pollName = (base: string): string => (info.free.has(base) ? localNames.claim(base) : base);
+  // Declared, or used as a label, inside user blocks kept as written (a finally block, a loop):
+  // names the function does not mention anywhere.
+  const besideUserCode = (base: string): string => {
+    const name = mentioned.has(base) ? names.unique(base) : base;
+    localNames.reserve(name);
+    return name;
+  };
   const pollNames: PollNames = {
     context: pollName(MACHINE.context),
     result: pollName(MACHINE.pollResult),
     error: pollName(MACHINE.caught),
     caught: pollName(MACHINE.caughtCopy),
-    stateAfter: pollName(MACHINE.stateAfter),
+    stateAfter: besideUserCode(MACHINE.stateAfter),
+    label: besideUserCode(MACHINE.pollLabel),
     how: pollName(MACHINE.how),
     sent: pollName(MACHINE.sent),
   };
@@ -199,9 +211,9 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     const superAt = () => f.createElementAccessExpression(f.createSuper(), f.createAsExpression(k, f.createKeywordTypeNode(ts.SyntaxKind.NeverKeyword)));
     const getter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT)], undefined, undefined, superAt());
     const setter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k, undefined, anyT), f.createParameterDeclaration(undefined, undefined, v, undefined, anyT)], undefined, undefined, f.createParenthesizedExpression(f.createAssignment(superAt(), f.createAsExpression(v, f.createKeywordTypeNode(ts.SyntaxKind.NeverKeyword)))));
-    extras.push({ field: MACHINE.superAccess, type: f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "SuperAccess")), value: runtimeCall("superAccess", [getter, setter]) });
+    extras.push({ field: MACHINE.superAccess, type: f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "SuperAccess")), value: runtimeCall("superAccess", [getter, setter]) });
   }
-  if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : id("undefined") });
+  if (info.usesNewTarget) extras.push({ field: MACHINE.newTarget, type: anyT, value: isArrow ? f.createMetaProperty(ts.SyntaxKind.NewKeyword, id("target")) : f.createVoidZero() });
 
   const fnEnv = layout.envOf.get(info.functionScope);
   if (paramsInWrapper && fnEnv) {
@@ -211,8 +223,9 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
       if (!b.captured) continue;
       if (b.kind === "param" && boundParameterNames.includes(b.name) && b !== (selfName ? paramBindings[0] : undefined)) {
         slots.push(f.createGetAccessorDeclaration(undefined, b.name, [], undefined, block([f.createReturnStatement(id(b.name))])));
-        slots.push(f.createSetAccessorDeclaration(undefined, b.name, [f.createParameterDeclaration(undefined, undefined, "v")], block([f.createExpressionStatement(f.createAssignment(id(b.name), id("v")))])));
-      } else slots.push(f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : id("undefined")));
+        const v = nameBeside("v", [b.name]);
+        slots.push(f.createSetAccessorDeclaration(undefined, b.name, [f.createParameterDeclaration(undefined, undefined, v)], block([f.createExpressionStatement(f.createAssignment(id(b.name), id(v)))])));
+      } else slots.push(f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : f.createVoidZero()));
     }
     extras.push({ field: layout.homes.get(fnEnv)!.name, type: anyT, value: f.createObjectLiteralExpression(slots, true) });
   }
@@ -245,14 +258,19 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
 
   // The wrapper keeps the function's name, parameters (for `length`) and types.
   const thisParam = fn.parameters.filter((p) => !parameters.includes(p));
-  const wrapperParams = simple || generatorLike ? fn.parameters : [...thisParam, ...wrapperParameters(parameters)];
+  // Sloppy duplicate parameters (`async function f(a, a)`): the last one is the binding. The wrapper
+  // may be a method, which allows no duplicates: the earlier ones get names of their own.
+  const simpleParams = simple && !generatorLike ? withoutDuplicates(parameters, names) : parameters;
+  const wrapperParams = generatorLike || (simple && simpleParams === parameters) ? fn.parameters : simple ? [...thisParam, ...simpleParams] : [...thisParam, ...wrapperParameters(parameters, (i) => (mentioned.has(`$param${i + 1}`) ? names.unique(`$param${i + 1}`) : `$param${i + 1}`))];
   const argsValue: ts.Expression = simple
     ? id("unused")
     : isArrow
       ? f.createArrayLiteralExpression(wrapperParams.filter((p) => !thisParam.includes(p)).map((p) => (p.dotDotDotToken ? f.createSpreadElement(p.name as ts.Identifier) : (p.name as ts.Identifier))))
       : id("arguments");
-  const passedValues = generatorLike ? boundParameterNames.map((n) => id(n)) : simple ? parameters.map((p) => p.name as ts.Identifier) : [argsValue];
-  const ctorArgs = [...extras.map((x) => x.value), ...(selfName ? [id(selfName.text)] : []), ...(paramsInWrapper ? [] : passedValues)];
+  const passedValues = generatorLike ? boundParameterNames.map((n) => id(n)) : simple ? simpleParams.map((p) => p.name as ts.Identifier) : [argsValue];
+  // The const that holds a named function expression's wrapper (below) may not be called `let`.
+  const selfConst = selfName && (STRICT_ONLY_NAMES.has(selfName.text) ? names.unique(selfName.text) : selfName.text);
+  const ctorArgs = [...extras.map((x) => x.value), ...(selfConst ? [id(selfConst)] : []), ...(paramsInWrapper ? [] : passedValues)];
   const classRef = ctx.ownerClass ? f.createPropertyAccessExpression(id(ctx.ownerClass), f.createPrivateIdentifier(`#${className}`)) : id(className);
   const typeArguments = typeParameters.length ? typeParameters.map((p) => f.createTypeReferenceNode(p.name.text)) : undefined;
   const machineObject = f.createNewExpression(classRef, typeArguments, ctorArgs);
@@ -333,7 +351,9 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   };
   if (ts.isFunctionDeclaration(fn) && fn.name) {
     const exported = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword);
-    const scope = exported ? undefined : declarationScope(original);
+    const hoistedTo = exported ? undefined : declarationScope(original);
+    // `{ async function let() {} }`: a block cannot declare `let let`; the declaration stays one.
+    const scope = hoistedTo === "block" && fn.name.text === "let" ? undefined : hoistedTo;
     if (scope) {
       // Hoisted like the declaration: the binding is set at the top of its scope, with the machine
       // class — a `var` in a function or file, a `let` in a block (where a function declaration is
@@ -349,8 +369,8 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   } else if (ts.isFunctionExpression(replacement) && selfName) {
     // `async function fact(n) { ... fact(n - 1) ... }`: the method form, named inside a scope of its own:
     //   (() => { const fact = $rt.asyncFunction({ fact(n) { return $rt.promise(new fact$Future(fact, n)); } }.fact); return fact; })()
-    const own = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(selfName.text, undefined, undefined, methodForm(selfName.text, wrapperParams))], ts.NodeFlags.Const));
-    const scope = f.createArrowFunction(undefined, undefined, [], undefined, undefined, block([own, f.createReturnStatement(id(selfName.text))]));
+    const own = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(selfConst!, undefined, undefined, methodForm(selfName.text, wrapperParams))], ts.NodeFlags.Const));
+    const scope = f.createArrowFunction(undefined, undefined, [], undefined, undefined, block([own, f.createReturnStatement(id(selfConst!))]));
     outer = f.createCallExpression(f.createParenthesizedExpression(scope), undefined, []);
   } else if (ts.isFunctionExpression(replacement) || ts.isArrowFunction(replacement)) {
     // Wrapping would lose the name an anonymous function gets from its context (`const f = ...`).
@@ -392,11 +412,19 @@ function bindParameters(params: ts.NodeArray<ts.ParameterDeclaration>, argsName:
   });
 }
 
+/** Simple parameters with each name but the last of a repeated one replaced: `(a, a)` → `($param1, a)`. */
+function withoutDuplicates(params: ts.NodeArray<ts.ParameterDeclaration>, names: NameAuthority): ts.NodeArray<ts.ParameterDeclaration> {
+  const text = (p: ts.ParameterDeclaration): string => (p.name as ts.Identifier).text;
+  if (new Set(params.map(text)).size === params.length) return params;
+  return f.createNodeArray(params.map((p, i) => (params.slice(i + 1).some((q) => text(q) === text(p)) ? f.updateParameterDeclaration(p, p.modifiers, p.dotDotDotToken, names.temp("param"), p.questionToken, p.type, p.initializer) : p)));
+}
+
 /** Parameters of a wrapper whose machine binds them itself: same count and `length`, no work done. */
-function wrapperParameters(params: ts.NodeArray<ts.ParameterDeclaration>): ts.ParameterDeclaration[] {
+function wrapperParameters(params: ts.NodeArray<ts.ParameterDeclaration>, placeholder: (index: number) => string): ts.ParameterDeclaration[] {
   return params.map((p, i) => {
-    const name = ts.isIdentifier(p.name) ? p.name.text : `$param${i + 1}`;
-    const init = p.initializer ? f.createNonNullExpression(id("undefined")) : undefined;
+    // A parameter called `arguments` would hide the arguments object the wrapper passes on.
+    const name = ts.isIdentifier(p.name) && p.name.text !== "arguments" ? p.name.text : placeholder(i);
+    const init = p.initializer ? f.createNonNullExpression(f.createVoidZero()) : undefined;
     return f.createParameterDeclaration(undefined, p.dotDotDotToken, name, p.questionToken, p.type, init);
   });
 }
@@ -434,7 +462,7 @@ function insideDerivedConstructor(node: ts.Node): boolean {
  */
 function futureReturnType(type: ts.TypeNode | undefined): ts.TypeNode | undefined {
   if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || type.typeName.text !== "Promise" || type.typeArguments?.length !== 1) return undefined;
-  return f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "StateMachine"), type.typeArguments);
+  return f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "StateMachine"), type.typeArguments);
 }
 
 /** Is the function strict-mode code? (A module, a class body, or a "use strict" on the way up.) */

@@ -39,7 +39,12 @@ describe.concurrent("fixtures: lowered output snapshots", () => {
         return;
       }
       expect(errors).toEqual([]);
-      const pretty = await format(result.code, { parser: "typescript", printWidth: 110 });
+      // Prettier's parser refuses what only sloppy scripts allow (octal escapes, fixture
+      // hygiene/strict-octal): such a snapshot keeps the printer's own layout.
+      const pretty = await format(result.code, { parser: "typescript", printWidth: 110 }).catch((e: unknown) => {
+        if (/Octal/.test(String(e))) return result.code;
+        throw e;
+      });
       await expect(pretty).toMatchFileSnapshot(fx.snapshotPath);
     });
   }

@@ -84,6 +84,14 @@ export async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<stri
   return count;
 }
 `,
+  // A saved callee is called as \`(0, this.cb)()\` (fixture hygiene/this-saved-callee).
+  "callees.ts": `export async function callees(cb: () => number, maybe: (() => number) | undefined, tag: (s: TemplateStringsArray) => string): Promise<string> {
+  let captured = cb;
+  const viaClosure = () => captured();
+  await null;
+  return [cb(), (cb)(), maybe?.(), viaClosure(), tag\`t\`, (cb as () => number)()].join();
+}
+`,
 };
 
 it("lowered modules type-check under strict", () => {

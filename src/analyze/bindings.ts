@@ -14,6 +14,7 @@ import ts from "typescript";
 import { annexBVarTargets } from "../normalize/annexB.js";
 import { functionBodyBlocks, parameterReads } from "../normalize/parameterScope.js";
 import { containsSuspension, isFunctionBoundary } from "./suspension.js";
+import { runtimeReferences } from "../normalize/factory.js";
 
 export type BindingKind = "param" | "var" | "let" | "const" | "function" | "class" | "catch" | "temp";
 
@@ -58,6 +59,11 @@ export interface BindingInfo {
   usesArguments: boolean;
   usesSuper: boolean;
   usesNewTarget: boolean;
+  /**
+   * A `var arguments` of the function (no parameter or function of that name): natively it is the
+   * arguments object's own binding, so it starts as the arguments object (fixture hygiene/strict-names-arguments).
+   */
+  argumentsVar?: Binding;
   /** Names read or written that no declaration inside the function binds (free variables). */
   free: Set<string>;
   /** Identifiers that declare a binding (as opposed to using it). */
@@ -135,6 +141,7 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
   };
 
   const reference = (idNode: ts.Identifier, scope: Scope): void => {
+    if (runtimeReferences.has(idNode)) return; // the runtime, whatever the user calls `$rt`
     const b = annexBVarTargets.has(idNode) ? varScope.bindings.get(idNode.text) : parameterReads.has(idNode) ? lookup(info.functionScope, idNode.text) : lookup(scope, idNode.text);
     if (!b) {
       info.free.add(idNode.text);
@@ -326,5 +333,16 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
   if (!body.some((s) => ts.isBlock(s) && functionBodyBlocks.has(s))) declareAnnexBVars(fnScope);
   declareLexical(body, fnScope);
   for (const s of body) visit(s, fnScope);
+  const argumentsVar = fnScope.bindings.get("arguments");
+  if (argumentsVar?.kind === "var" && varScope === fnScope && !body.some((s) => isFunctionNamedArguments(s))) {
+    info.argumentsVar = argumentsVar;
+    info.usesArguments = true;
+  }
   return info;
+}
+
+function isFunctionNamedArguments(s: ts.Node): boolean {
+  if (ts.isFunctionDeclaration(s)) return s.name?.text === "arguments";
+  if (isFunctionBoundary(s)) return false;
+  return ts.forEachChild(s, (c) => (isFunctionNamedArguments(c) ? true : undefined)) ?? false;
 }

@@ -16,6 +16,7 @@
  */
 import ts from "typescript";
 import type { Binding } from "../analyze/bindings.js";
+import { nameBeside } from "../names.js";
 import { assign, block, f, id, runtimeCall, stmt } from "../normalize/factory.js";
 
 export interface CheckedBinding {
@@ -78,7 +79,8 @@ export function checkedUpdate(c: CheckedBinding, node: ts.PrefixUnaryExpression 
 
 /** A destructuring or `for-in`/`for-of` target that stores into a checked binding. */
 export function checkedTarget(c: CheckedBinding): ts.Expression {
-  const v = id("v");
+  const stored = c.storage();
+  const v = id(nameBeside("v", ts.isIdentifier(stored) ? [stored.text] : []));
   const write = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, v, undefined, f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword))], undefined, undefined, block([stmt(assign(c.storage(), v))]));
   const read = f.createArrowFunction(undefined, undefined, [], undefined, undefined, c.storage());
   return f.createPropertyAccessExpression(runtimeCall("checkedTarget", [read, write, name(c), constant(c) ? f.createTrue() : f.createFalse()]), "value");

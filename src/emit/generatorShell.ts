@@ -48,7 +48,7 @@
  */
 import ts from "typescript";
 import { MACHINE, SHELL } from "../names.js";
-import { assign, block, f, id, stmt } from "../normalize/factory.js";
+import { assign, block, f, id, runtimeMember, runtimeName, stmt } from "../normalize/factory.js";
 import { isFunctionBoundary } from "../analyze/suspension.js";
 
 export interface ShellInput {
@@ -98,8 +98,8 @@ export function generatorShell(input: ShellInput): ts.Statement[] {
     error: name(SHELL.error),
     level: (k: number) => `${SHELL.level}${k}`,
   };
-  const rt = (member: string): ts.Expression => f.createPropertyAccessExpression(id(MACHINE.runtime), member);
-  const rtType = (member: string): ts.TypeNode => f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), member));
+  const rt = (member: string): ts.Expression => runtimeMember(member);
+  const rtType = (member: string): ts.TypeNode => f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), member));
   const anyType = f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
   const out = (): ts.Expression => f.createPropertyAccessExpression(id(names.machine), MACHINE.out);
   const is = (signal: string): ts.Expression => f.createStrictEquality(id(names.signal), rt(signal));
@@ -110,7 +110,7 @@ export function generatorShell(input: ShellInput): ts.Statement[] {
    */
   const bareReturn = (): ts.Statement => {
     // In a generator the two are the same: `undefined!` satisfies a declared return type.
-    if (!input.async) return f.createReturnStatement(input.typedReturn ? f.createNonNullExpression(id("undefined")) : undefined);
+    if (!input.async) return f.createReturnStatement(input.typedReturn ? f.createNonNullExpression(f.createVoidZero()) : undefined);
     const r = f.createReturnStatement();
     if (input.typedReturn) ts.addSyntheticLeadingComment(r, ts.SyntaxKind.SingleLineCommentTrivia, " @ts-ignore: a bare return awaits nothing; `return undefined` would await", true);
     return r;
@@ -125,7 +125,7 @@ export function generatorShell(input: ShellInput): ts.Statement[] {
     ];
     if (k > 1) {
       // A `break` or `continue` left the finally blocks: drop the returns from the level the machine says.
-      const drops: ts.Statement[] = [...resumeWith("NEXT", id("undefined"))];
+      const drops: ts.Statement[] = [...resumeWith("NEXT", f.createVoidZero())];
       for (let j = 1; j < k - 1; j++) {
         drops.push(f.createIfStatement(f.createStrictEquality(out(), f.createNumericLiteral(j + 1)), f.createContinueStatement(names.level(j))));
       }

@@ -17,8 +17,8 @@ import type { Mode } from "../api.js";
 import type { SplitBody, State } from "../ir/split.js";
 import { plainContext } from "../ir/visit.js";
 import { forEachBindingName, type Home, type Layout } from "../layout/liveness.js";
-import { MACHINE } from "../names.js";
-import { assign, block, f, id, runtimeCall, skipOuter, stmt } from "../normalize/factory.js";
+import { constructorParameterNames, MACHINE } from "../names.js";
+import { assign, block, f, id, runtimeCall, runtimeMember, runtimeName, skipOuter, stmt } from "../normalize/factory.js";
 import { type CheckedBinding, checkedAssignment, checkedRead, checkedTarget, checkedUpdate, rewritePattern } from "./checkedWrites.js";
 
 export interface MachineParts {
@@ -84,6 +84,8 @@ export interface PollNames {
   /** A generator's `resume(how, sent)` parameters. */
   how: string;
   sent: string;
+  /** The label of poll's loop (`$poll`). */
+  label: string;
 }
 
 const anyType = (): ts.TypeNode => f.createKeywordTypeNode(ts.SyntaxKind.AnyKeyword);
@@ -151,8 +153,8 @@ class MachineEmitter {
       f.createPropertyDeclaration([f.createModifier(ts.SyntaxKind.StaticKeyword)], MACHINE.shape, undefined, undefined, runtimeCall("keepShape", [f.createThis()])),
       f.createPropertyDeclaration(undefined, MACHINE.state, undefined, undefined, f.createNumericLiteral(0)),
     );
-    if (m.kind === "async" && m.mode === "future") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Awaitee")), f.createNull()));
-    if (m.kind !== "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.out, undefined, anyType(), id("undefined")));
+    if (m.kind === "async" && m.mode === "future") members.push(f.createPropertyDeclaration(undefined, MACHINE.awaitee, undefined, f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Awaitee")), f.createNull()));
+    if (m.kind !== "async") members.push(f.createPropertyDeclaration(undefined, MACHINE.out, undefined, anyType(), f.createVoidZero()));
     for (const x of m.extras) members.push(f.createPropertyDeclaration(undefined, x.field, undefined, x.type, undefined));
     for (const b of m.layout.fields) {
       const h = this.homeOf(b) as { name: string };
@@ -166,7 +168,7 @@ class MachineEmitter {
     const poll = this.pollMethod();
     if (m.kind !== "async" && this.usesCaught) {
       const at = members.findIndex((x) => ts.isPropertyDeclaration(x) && ts.isIdentifier(x.name) && x.name.text === MACHINE.out);
-      members.splice(at + 1, 0, f.createPropertyDeclaration(undefined, MACHINE.caughtCopy, undefined, anyType(), id("undefined")));
+      members.splice(at + 1, 0, f.createPropertyDeclaration(undefined, MACHINE.caughtCopy, undefined, anyType(), f.createVoidZero()));
     }
     let sloppyPoll: ts.Statement | undefined;
     if (m.sloppy) {
@@ -177,7 +179,8 @@ class MachineEmitter {
       // without the flag, a compile to JavaScript would emit `poll;` and shadow the prototype's poll.
       (declared as { flags: number }).flags |= (ts.NodeFlags as unknown as { Ambient: number }).Ambient;
       members.push(declared);
-      const fn = f.createFunctionExpression(undefined, undefined, method, undefined, [f.createParameterDeclaration(undefined, undefined, "this", undefined, f.createTypeReferenceNode(m.className, m.typeParameters.length ? m.typeParameters.map(() => anyType()) : undefined)), ...poll.parameters], poll.type, poll.body!);
+      // Named `poll` for stack traces, unless the body reads a `poll` from outside, which the name would hide.
+      const fn = f.createFunctionExpression(undefined, undefined, m.info.free.has(method) ? undefined : method, undefined, [f.createParameterDeclaration(undefined, undefined, "this", undefined, f.createTypeReferenceNode(m.className, m.typeParameters.length ? m.typeParameters.map(() => anyType()) : undefined)), ...poll.parameters], poll.type, poll.body!);
       sloppyPoll = stmt(assign(f.createPropertyAccessExpression(f.createPropertyAccessExpression(id(m.className), "prototype"), method), fn));
       ts.addSyntheticLeadingComment(sloppyPoll, ts.SyntaxKind.SingleLineCommentTrivia, ` Sloppy-mode code: ${method} is defined outside the class body, which would make it strict.`, true);
     } else members.push(poll);
@@ -194,7 +197,7 @@ class MachineEmitter {
 
   private baseClass(): ts.ExpressionWithTypeArguments {
     const m = this.m;
-    const base = (name: string, types: ts.TypeNode[] | undefined) => f.createExpressionWithTypeArguments(f.createPropertyAccessExpression(id(MACHINE.runtime), name), types);
+    const base = (name: string, types: ts.TypeNode[] | undefined) => f.createExpressionWithTypeArguments(runtimeMember(name), types);
     if (m.kind === "async") return base("StateMachine", [m.resultType ?? anyType()]);
     return base("Coroutine", undefined);
   }
@@ -207,19 +210,24 @@ class MachineEmitter {
       params.push(f.createParameterDeclaration(undefined, undefined, x.field, undefined, x.type));
       body.push(stmt(assign(thisField(x.field), id(x.field))));
     }
+    // A class body is strict code: `arguments`, `let`, a repeated name... are renamed here (names.ts).
+    const inputNames = constructorParameterNames([...m.extras.map((x) => x.field), MACHINE.runtime], m.params.map((p) => p.name));
+    /** The input a parameter's value comes from: the last of its name, as natively. */
+    const inputOf = new Map<Binding, string>();
+    m.params.forEach((p, i) => inputOf.set(p, inputNames[i]!));
     const fnEnv = m.layout.envOf.get(m.info.functionScope);
     if (fnEnv && !m.envFromWrapper) {
       // The function scope's environment holds its captured bindings; captured parameters start with their values.
       const slots = [...m.info.functionScope.bindings.values()].filter((b) => b.captured).map((b) =>
-        f.createPropertyAssignment(b.name, b.kind === "param" ? id(b.name) : this.initialValue(b)),
+        f.createPropertyAssignment(b.name, b.kind === "param" ? id(inputOf.get(b) ?? b.name) : this.initialValue(b)),
       );
       body.push(stmt(assign(this.storage(fnEnv, false), f.createObjectLiteralExpression(slots, false))));
     }
-    for (const p of m.params) {
-      params.push(f.createParameterDeclaration(undefined, undefined, p.name, undefined, p.type ?? anyType()));
+    m.params.forEach((p, i) => {
+      params.push(f.createParameterDeclaration(undefined, undefined, inputNames[i]!, undefined, p.type ?? anyType()));
       const h = m.layout.homes.get(p);
-      if (h?.kind === "field") body.push(stmt(assign(thisField(h.name), id(p.name))));
-    }
+      if (h?.kind === "field") body.push(stmt(assign(thisField(h.name), id(inputNames[i]!))));
+    });
     return f.createConstructorDeclaration(undefined, params, block(body));
   }
 
@@ -244,7 +252,7 @@ class MachineEmitter {
     if (localNames.length) {
       decls.push(f.createVariableStatement(undefined, f.createVariableDeclarationList(localNames.map((n) => f.createVariableDeclaration(n, undefined, anyType())), ts.NodeFlags.Let)));
     }
-    const body = [...decls, this.usesPollLabel ? f.createLabeledStatement("$poll", loop) : loop];
+    const body = [...decls, this.usesPollLabel ? f.createLabeledStatement(this.m.pollNames.label, loop) : loop];
     if (m.kind !== "async") {
       // resume(how, sent): how the generator is resumed (next, throw, return) and with what.
       return f.createMethodDeclaration(
@@ -254,10 +262,10 @@ class MachineEmitter {
         undefined,
         undefined,
         [
-          f.createParameterDeclaration(undefined, undefined, this.m.pollNames.how, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Resumption"))),
+          f.createParameterDeclaration(undefined, undefined, this.m.pollNames.how, undefined, f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Resumption"))),
           f.createParameterDeclaration(undefined, undefined, this.m.pollNames.sent, undefined, anyType()),
         ],
-        f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Signal")),
+        f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Signal")),
         block(body),
       );
     }
@@ -267,8 +275,8 @@ class MachineEmitter {
       MACHINE.poll,
       undefined,
       undefined,
-      [f.createParameterDeclaration(undefined, undefined, this.m.pollNames.context, undefined, f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Context")))],
-      f.createTypeReferenceNode(f.createQualifiedName(id(MACHINE.runtime), "Poll"), [m.resultType ?? anyType()]),
+      [f.createParameterDeclaration(undefined, undefined, this.m.pollNames.context, undefined, f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Context")))],
+      f.createTypeReferenceNode(f.createQualifiedName(runtimeName(), "Poll"), [m.resultType ?? anyType()]),
       block(body),
     );
   }
@@ -307,7 +315,7 @@ class MachineEmitter {
         statements.push(stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(target))));
         if (left.length) {
           const drops = this.dropsTaken(left);
-          statements.push(f.createIfStatement(drops, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "DROP_RETURN"))));
+          statements.push(f.createIfStatement(drops, f.createReturnStatement(runtimeMember("DROP_RETURN"))));
         }
         statements.push(f.createContinueStatement());
         ts.addSyntheticLeadingComment(statements[0]!, ts.SyntaxKind.SingleLineCommentTrivia, ` thrown in a try → ${this.m.body.states[target]!.info.what} (state ${target})`, true);
@@ -349,14 +357,14 @@ class MachineEmitter {
 
   /** `this.x = undefined!`: the field is dead (`undefined!` keeps its declared type). */
   private clear(b: Binding): ts.Statement {
-    return stmt(assign(this.storage(b, false), f.createNonNullExpression(id("undefined"))));
+    return stmt(assign(this.storage(b, false), f.createNonNullExpression(f.createVoidZero())));
   }
 
   private jumpTo(state: number, nested: boolean, fallsIntoNext: boolean): ts.Statement[] {
     const set = stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(state)));
     if (fallsIntoNext) return [set];
     if (nested) this.usesPollLabel = true;
-    return [set, f.createContinueStatement(nested ? "$poll" : undefined)];
+    return [set, f.createContinueStatement(nested ? this.m.pollNames.label : undefined)];
   }
 
   private instr(i: Instr, nested: boolean, s: State | undefined, last: boolean): ts.Statement[] {
@@ -383,19 +391,19 @@ class MachineEmitter {
         if (this.m.kind !== "async") {
           // Hand the operand to the function around, which performs the suspension natively.
           const signal = { await: "AWAIT", yield: "YIELD", yieldStar: "YIELD_STAR", return: i.operand ? "RETURN_VALUE" : "RETURN_VOID" }[i.kind];
-          const out = i.operand ? [stmt(assign(thisField(MACHINE.out), this.expression(i.operand)))] : i.kind === "return" ? [] : [stmt(assign(thisField(MACHINE.out), id("undefined")))];
-          return [...out, ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), signal))];
+          const out = i.operand ? [stmt(assign(thisField(MACHINE.out), this.expression(i.operand)))] : i.kind === "return" ? [] : [stmt(assign(thisField(MACHINE.out), f.createVoidZero()))];
+          return [...out, ...clears, setState, f.createReturnStatement(runtimeMember(signal))];
         }
         if (this.m.mode !== "future") {
           // Promise mode: the promise driver performs the engine's own await on the operand.
-          return [stmt(runtimeCall("awaitNatively", [this.expression(i.operand!)])), ...clears, setState, f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING"))];
+          return [stmt(runtimeCall("awaitNatively", [this.expression(i.operand!)])), ...clears, setState, f.createReturnStatement(runtimeMember("PENDING"))];
         }
         return [stmt(assign(thisField(MACHINE.awaitee), runtimeCall("intoFuture", [this.expression(i.operand!)]))), ...clears, setState];
       }
       case "resume": {
         if (i.kind === "yield") {
           // Resumed by throw(e): the yield throws e (caught by the try blocks around it, if any).
-          const isThrow = f.createBinaryExpression(id(this.m.pollNames.how), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "THROW"));
+          const isThrow = f.createBinaryExpression(id(this.m.pollNames.how), ts.SyntaxKind.EqualsEqualsEqualsToken, runtimeMember("THROW"));
           return [f.createIfStatement(isThrow, f.createThrowStatement(id(this.m.pollNames.sent)))];
         }
         if (this.m.mode !== "future") {
@@ -406,7 +414,7 @@ class MachineEmitter {
         const r = id(this.m.pollNames.result);
         const out: ts.Statement[] = [
           f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(this.m.pollNames.result, undefined, undefined, f.createCallExpression(f.createPropertyAccessExpression(f.createNonNullExpression(thisField(MACHINE.awaitee)), "poll"), undefined, [id(this.m.pollNames.context)]))], ts.NodeFlags.Const)),
-          f.createIfStatement(f.createBinaryExpression(r, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING")), f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "PENDING"))),
+          f.createIfStatement(f.createBinaryExpression(r, ts.SyntaxKind.EqualsEqualsEqualsToken, runtimeMember("PENDING")), f.createReturnStatement(runtimeMember("PENDING"))),
           stmt(assign(thisField(MACHINE.awaitee), f.createNull())),
         ];
         if (i.target) out.push(stmt(assign(this.expression(i.target), f.createAsExpression(r, anyType()))));
@@ -423,7 +431,7 @@ class MachineEmitter {
         return [f.createIfStatement(i.whenTrue ? cond : negated, block([...this.clearsOn(i), ...this.jumpTo(this.stateOf(i.target), nested, false)]))];
       }
       case "return":
-        return [f.createReturnStatement(f.createCallExpression(thisField("$done"), undefined, [i.value ? this.expression(i.value) : f.createNonNullExpression(id("undefined"))]))];
+        return [f.createReturnStatement(f.createCallExpression(thisField(MACHINE.done), undefined, [i.value ? this.expression(i.value) : f.createNonNullExpression(f.createVoidZero())]))];
       case "complete": {
         const field = thisField(this.m.tries[i.tryId]!.completionField!);
         const c = i.completion;
@@ -431,7 +439,7 @@ class MachineEmitter {
           c.type === "normal"
             ? completionLiteral("normal")
             : c.type === "return"
-              ? completionLiteral("return", c.value ? this.expression(c.value) : id("undefined"))
+              ? completionLiteral("return", c.value ? this.expression(c.value) : f.createVoidZero())
               : c.type === "jump"
                 ? f.createObjectLiteralExpression([f.createPropertyAssignment("type", f.createStringLiteral("jump")), f.createPropertyAssignment("target", f.createNumericLiteral(this.stateOf(c.target)))])
                 : thisField(this.m.tries[c.from]!.completionField!);
@@ -442,7 +450,7 @@ class MachineEmitter {
       case "dropTaken": {
         // if (this.$dropsTaken(this.$completion1)) { this.$state = 7; return $rt.DROP_RETURN; }
         const drops = this.dropsTaken(i.tryIds);
-        const stop = [stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(this.stateOf(i.target)))), f.createReturnStatement(f.createPropertyAccessExpression(id(MACHINE.runtime), "DROP_RETURN"))];
+        const stop = [stmt(assign(thisField(MACHINE.state), f.createNumericLiteral(this.stateOf(i.target)))), f.createReturnStatement(runtimeMember("DROP_RETURN"))];
         return [f.createIfStatement(drops, block(stop))];
       }
       case "enterScope": {
@@ -491,7 +499,7 @@ class MachineEmitter {
       const direct = routes.every(([, r]) => r.length === 1 && r[0]!.op === "jump");
       if (direct) {
         if (nested) this.usesPollLabel = true;
-        out.push(f.createIfStatement(typeIs("jump"), block([stmt(assign(thisField(MACHINE.state), f.createPropertyAccessExpression(c, "target"))), f.createContinueStatement(nested ? "$poll" : undefined)])));
+        out.push(f.createIfStatement(typeIs("jump"), block([stmt(assign(thisField(MACHINE.state), f.createPropertyAccessExpression(c, "target"))), f.createContinueStatement(nested ? this.m.pollNames.label : undefined)])));
       } else {
         const clauses = routes.map(([t, r]) => f.createCaseClause(f.createNumericLiteral(this.stateOf(t)), r.flatMap((x) => this.instr(x, true, undefined, false))));
         out.push(f.createIfStatement(typeIs("jump"), f.createSwitchStatement(f.createPropertyAccessExpression(c, "target"), f.createCaseBlock(clauses))));
@@ -506,7 +514,7 @@ class MachineEmitter {
 
   /** What a slot holds when its scope is entered: `$rt.UNINITIALIZED` in the dead zone, else undefined. */
   private initialValue(b: Binding): ts.Expression {
-    return this.m.deadZone.has(b) ? uninitialized() : id("undefined");
+    return this.m.deadZone.has(b) ? uninitialized() : f.createVoidZero();
   }
 
   /** The function's own `this`: `this.$this`, or `this.$this()` where it is read lazily. */
@@ -580,6 +588,43 @@ class MachineEmitter {
     const r = this.rewrite(st, envs);
     if (Array.isArray(r)) return r as ts.Statement[];
     return [r as ts.Statement];
+  }
+
+  /**
+   * A call whose callee is a name: natively a plain call (`this` undefined, or globalThis for a
+   * sloppy callee). A name the machine keeps in a field or an environment slot reads as a property,
+   * which would make the call a method call on the machine or the environment; `(0, ...)` keeps it
+   * plain. Parentheses around the name go (`(cb)()` is a plain call, `(this.cb)()` is not).
+   *
+   *   [source]   cb(x)         tag`t`              cb?.()
+   *   [lowered]  (0, this.cb)(x)   (0, $env1.tag)`t`   (0, this.cb)?.()
+   *
+   * (fixture hygiene/this-saved-callee)
+   */
+  private plainCall(node: ts.CallExpression | ts.TaggedTemplateExpression, visit: (n: ts.Node) => ts.Node): ts.Expression {
+    const isAccess = (e: ts.Expression): boolean => ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e);
+    let readsProperty = false;
+    const rewritten = (e: ts.Expression): ts.Expression => {
+      if (ts.isParenthesizedExpression(e)) return rewritten(e.expression);
+      if (ts.isAsExpression(e)) return f.updateAsExpression(e, rewritten(e.expression), e.type);
+      if (ts.isNonNullExpression(e)) return f.updateNonNullExpression(e, rewritten(e.expression));
+      if (ts.isSatisfiesExpression(e)) return f.updateSatisfiesExpression(e, rewritten(e.expression), e.type);
+      if (ts.isTypeAssertionExpression(e)) return f.updateTypeAssertion(e, e.type, rewritten(e.expression));
+      const read = visit(e) as ts.Expression;
+      readsProperty = isAccess(read);
+      return read;
+    };
+    const plain = (e: ts.Expression): ts.Expression => {
+      const callee = rewritten(e);
+      if (!readsProperty) return callee;
+      // TypeScript accepts `(0, x.y)()` as a plain call; with a type assertion on the callee
+      // (`(cb as F)()`), only `(void 0, this.cb as F)()`.
+      return f.createParenthesizedExpression(f.createComma(isAccess(callee) ? f.createNumericLiteral(0) : f.createVoidZero(), callee));
+    };
+    if (ts.isTaggedTemplateExpression(node)) return f.updateTaggedTemplateExpression(node, plain(node.tag), node.typeArguments, visit(node.template) as ts.TemplateLiteral);
+    const args = node.arguments.map((a) => visit(a) as ts.Expression);
+    if (ts.isCallChain(node)) return f.updateCallChain(node, plain(node.expression), node.questionDotToken, node.typeArguments, args);
+    return f.updateCallExpression(node, plain(node.expression), node.typeArguments, args);
   }
 
   private rewrite(root: ts.Node, envs: Set<Binding>): ts.Node | ts.Node[] {
@@ -671,6 +716,17 @@ class MachineEmitter {
       if (!ownThis && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
         return superGet(node, (x) => visit(x, closure, ownThis) as ts.Expression);
       }
+      if (ts.isDeleteExpression(node) && ts.isIdentifier(skipOuter(node.expression))) {
+        // Sloppy `delete x` of a declared binding deletes nothing and is false; of a field, it would
+        // delete the field. (Strict code cannot say it.)
+        //   [source] delete x      [lowered] false
+        // (fixture hygiene/strict-delete)
+        const name = skipOuter(node.expression) as ts.Identifier;
+        if (machineLevel(name) || (name.text === "arguments" && !ownThis && !info.refs.has(name))) return f.createFalse();
+      }
+      if ((ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) && ts.isIdentifier(skipOuter(ts.isCallExpression(node) ? node.expression : node.tag))) {
+        return this.plainCall(node, (x) => visit(x, closure, ownThis) as ts.Node);
+      }
       if (!ownThis && ts.isCallExpression(node)) {
         const callee = node.expression;
         if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
@@ -740,7 +796,7 @@ function declarationAsAssignments(list: ts.VariableDeclarationList): ts.Statemen
   const out: ts.Statement[] = [];
   for (const d of list.declarations) {
     if (!d.initializer) {
-      if (!isVar && ts.isIdentifier(d.name)) out.push(stmt(assign(d.name, id("undefined"))));
+      if (!isVar && ts.isIdentifier(d.name)) out.push(stmt(assign(d.name, f.createVoidZero())));
       continue;
     }
     out.push(stmt(assign(bindingTarget(d.name)!, d.initializer)));
@@ -788,7 +844,7 @@ function containsMarker(node: ts.Node): boolean {
 }
 
 function uninitialized(): ts.Expression {
-  return f.createPropertyAccessExpression(id(MACHINE.runtime), "UNINITIALIZED");
+  return runtimeMember("UNINITIALIZED");
 }
 
 function superGet(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, visitExpr: (e: ts.Expression) => ts.Expression): ts.Expression {

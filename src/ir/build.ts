@@ -13,8 +13,8 @@
 import ts from "typescript";
 import type { Binding, BindingInfo, Scope } from "../analyze/bindings.js";
 import { containsSuspension, isFunctionBoundary, isSuspensionExpression, type SuspensionExpression } from "../analyze/suspension.js";
-import type { NameAuthority } from "../names.js";
-import { f, skipOuter } from "../normalize/factory.js";
+import { MACHINE, type NameAuthority } from "../names.js";
+import { f, runtimeMember as runtimeMemberOf, skipOuter } from "../normalize/factory.js";
 import { plainContext } from "./visit.js";
 import { awaitDescriptions, iteratorGuard, loopOrigin } from "../normalize/statements.js";
 import type { Completion, Handler, Instr, Label, LabelInfo, TryRecord } from "./ir.js";
@@ -47,7 +47,7 @@ export const machineExpressions = new WeakSet<ts.Node>();
 
 /** `$rt.NAME`: machinery, never rewritten as user code. */
 function runtimeMember(name: string): ts.Expression {
-  const e = f.createPropertyAccessExpression(f.createIdentifier("$rt"), name);
+  const e = runtimeMemberOf(name);
   machineExpressions.add(e);
   return e;
 }
@@ -87,6 +87,15 @@ export class Builder {
     const start = this.newLabel("start", startLine);
     this.mark(start);
     this.enterScope(this.bindings.functionScope, body);
+    const argumentsVar = this.bindings.argumentsVar;
+    if (argumentsVar) {
+      // [source] var arguments;   [lowered] this.arguments = this.$arguments;
+      const name = f.createIdentifier("arguments");
+      this.bindings.refs.set(name, argumentsVar);
+      const value = f.createPropertyAccessExpression(f.createThis(), MACHINE.argumentsObject);
+      machineExpressions.add(value);
+      this.emit({ op: "stmt", node: f.createExpressionStatement(f.createAssignment(name, value)) });
+    }
     this.statements(body);
     this.emit({ op: "return", value: undefined });
     return { instrs: this.instrs, labels: this.labels, tries: this.tries, awaitCount: this.awaitCount };
@@ -492,7 +501,7 @@ export class Builder {
       machineExpressions.add(e);
       return e;
     });
-    const call = f.createCallExpression(runtimeMember("outermostTaken"), undefined, [value ?? f.createIdentifier("undefined"), ...fields]);
+    const call = f.createCallExpression(runtimeMember("outermostTaken"), undefined, [value ?? f.createVoidZero(), ...fields]);
     machineExpressions.add(call);
     return call;
   }

@@ -1,5 +1,6 @@
 /** Short builders for the nodes the normalizer makes, so that lowering code reads as the output. */
 import ts from "typescript";
+import { MACHINE } from "../names.js";
 
 export const f = ts.factory;
 
@@ -23,16 +24,33 @@ export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
 }
 
+/**
+ * The `$rt` identifiers the lowering writes: the runtime, never a binding of the user's that is
+ * spelled the same (a `var $rt` in the function is not what `$rt.call(...)` means; analyze/bindings.ts
+ * resolves no name in this set). (fixture hygiene/globals-shadowed-names)
+ */
+export const runtimeReferences = new WeakSet<ts.Identifier>();
+
+/** `$rt`: the runtime, as generated code reaches it. */
+export function runtimeName(): ts.Identifier {
+  const name = id(MACHINE.runtime);
+  runtimeReferences.add(name);
+  return name;
+}
+
+/** `$rt.name` */
+export const runtimeMember = (name: string): ts.PropertyAccessExpression => f.createPropertyAccessExpression(runtimeName(), name);
+
 /** `$rt.name(...args)` */
 export function runtimeCall(name: string, args: ts.Expression[]): ts.CallExpression {
-  return f.createCallExpression(f.createPropertyAccessExpression(id("$rt"), name), undefined, args);
+  return f.createCallExpression(runtimeMember(name), undefined, args);
 }
 
 export const isNullish = (e: ts.Expression): ts.Expression =>
   f.createBinaryExpression(
     f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createNull()),
     ts.SyntaxKind.BarBarToken,
-    f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsEqualsToken, id("undefined")),
+    f.createBinaryExpression(e, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createVoidZero()),
   );
 
 export const not = (e: ts.Expression): ts.Expression => f.createLogicalNot(parenthesize(e));

@@ -25,7 +25,7 @@
 import ts from "typescript";
 import { containsSuspension, isSuspensionExpression, withOperand, type SuspensionExpression } from "../analyze/suspension.js";
 import type { NameAuthority, TempRole } from "../names.js";
-import { assign, block, declare, f, id, isNullish, not, runtimeCall, skipOuter, stmt } from "./factory.js";
+import { assign, block, declare, f, id, isNullish, not, runtimeCall, runtimeMember, skipOuter, stmt } from "./factory.js";
 
 /** Statements to run first, then an expression with no `await` left in it. */
 export interface Spilled {
@@ -483,7 +483,7 @@ export class Spiller {
     const subs = this.inOrder(template.templateSpans.map((s) => s.expression), "arg");
     pre.push(...subs.pre);
     const site = f.createTaggedTemplateExpression(
-      f.createPropertyAccessExpression(id("$rt"), "templateObject"),
+      runtimeMember("templateObject"),
       undefined,
       f.updateTemplateExpression(template, template.head, template.templateSpans.map((s) => f.updateTemplateSpan(s, f.createNumericLiteral(0), s.literal))),
     );
@@ -596,7 +596,7 @@ export class Spiller {
       let v = this.tempFor(get(out), "value", out, init ? "let" : "const");
       if (init) {
         const d = this.spill(init);
-        out.push(f.createIfStatement(f.createBinaryExpression(v, ts.SyntaxKind.EqualsEqualsEqualsToken, id("undefined")), block([...d.pre, stmt(assign(v, d.expr))])));
+        out.push(f.createIfStatement(f.createBinaryExpression(v, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createVoidZero()), block([...d.pre, stmt(assign(v, d.expr))])));
       }
       if (isPattern) out.push(...this.destructure(target as ts.BindingPattern, v, bind));
       else out.push(...bind(ref ? ref.target : (target as ts.Expression), v));

@@ -19,7 +19,7 @@
 import ts from "typescript";
 import { containsSuspension, isSuspensionExpression, withOperand, type SuspensionExpression } from "../analyze/suspension.js";
 import type { NameAuthority } from "../names.js";
-import { assign, block, declare, f, id, not, runtimeCall, skipOuter, stmt } from "./factory.js";
+import { assign, block, declare, f, id, not, runtimeCall, runtimeMember, skipOuter, stmt } from "./factory.js";
 import { Spiller, UnsupportedAwait, describeKind } from "./spill.js";
 
 /** The loop a normalized `for (;;)` was made from, so that its states can say what they are. */
@@ -303,7 +303,7 @@ export class StatementNormalizer {
     const iter = this.spiller.tempFor(runtimeCall("asyncIterate", [r.expr]), "iter", pre);
     const next = this.names.temp("next");
     const value = this.names.temp("value");
-    const done = f.createPropertyAccessExpression(id("$rt"), "ITERATION_DONE");
+    const done = runtimeMember("ITERATION_DONE");
     const loop = f.createForStatement(
       undefined,
       undefined,
@@ -378,7 +378,7 @@ export class StatementNormalizer {
     const value = this.names.temp(role);
     const loopBody = [
       declare("const", value, stepCall),
-      f.createIfStatement(f.createBinaryExpression(id(value), ts.SyntaxKind.EqualsEqualsEqualsToken, f.createPropertyAccessExpression(id("$rt"), "ITERATION_DONE")), f.createBreakStatement()),
+      f.createIfStatement(f.createBinaryExpression(id(value), ts.SyntaxKind.EqualsEqualsEqualsToken, runtimeMember("ITERATION_DONE")), f.createBreakStatement()),
       ...this.bindLoopValue(s.initializer, id(value)),
       this.body(s.statement),
     ];

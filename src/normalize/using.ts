@@ -73,7 +73,7 @@ class UsingLowering {
   private declare(s: ts.VariableStatement, scope: string): ts.Statement {
     const method = isAwaitUsingList(s.declarationList) ? "useAsync" : "use";
     const declarations = s.declarationList.declarations.map((d) =>
-      f.updateVariableDeclaration(d, d.name, undefined, d.type, f.createCallExpression(f.createPropertyAccessExpression(id(scope), method), undefined, [d.initializer ?? id("undefined")])),
+      f.updateVariableDeclaration(d, d.name, undefined, d.type, f.createCallExpression(f.createPropertyAccessExpression(id(scope), method), undefined, [d.initializer ?? f.createVoidZero()])),
     );
     return ts.setTextRange(f.createVariableStatement(s.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword), f.createVariableDeclarationList(declarations, ts.NodeFlags.Const)), s);
   }
