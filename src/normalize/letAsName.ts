@@ -30,52 +30,40 @@ import { block, f, id, stmt } from "./factory.js";
  * TypeScript took for the declaration. Undefined when there is nothing to repair.
  */
 export function splitTrailingLet(statement: ts.Statement): ts.Statement[] | undefined {
+  // A `let` declaration directly in a list is one (or, as `let` newline `x`, reads the same).
+  if (ts.isVariableStatement(statement)) return undefined;
   let rest: ts.Statement[] | undefined;
   const rebuild = (s: ts.Statement): ts.Statement | undefined => {
     if (ts.isVariableStatement(s)) {
-      const list = s.declarationList;
-      if ((list.flags & ts.NodeFlags.BlockScoped) !== ts.NodeFlags.Let) return undefined;
-      rest = restAfterLet(list.declarations);
+      if ((s.declarationList.flags & ts.NodeFlags.BlockScoped) !== ts.NodeFlags.Let) return undefined;
+      rest = restAfterLet(s.declarationList.declarations);
       return rest && ts.setTextRange(stmt(id("let")), s);
     }
-    if (ts.isIfStatement(s)) {
-      if (s.elseStatement) {
-        const e = rebuild(s.elseStatement);
-        return e && f.updateIfStatement(s, s.expression, s.thenStatement, e);
-      }
-      const t = rebuild(s.thenStatement);
-      return t && f.updateIfStatement(s, s.expression, t, undefined);
-    }
-    if (ts.isLabeledStatement(s)) {
-      const b = rebuild(s.statement);
-      return b && f.updateLabeledStatement(s, s.label, b);
-    }
-    if (ts.isWhileStatement(s)) {
-      const b = rebuild(s.statement);
-      return b && f.updateWhileStatement(s, s.expression, b);
-    }
-    if (ts.isForStatement(s)) {
-      const b = rebuild(s.statement);
-      return b && f.updateForStatement(s, s.initializer, s.condition, s.incrementor, b);
-    }
-    if (ts.isForInStatement(s)) {
-      const b = rebuild(s.statement);
-      return b && f.updateForInStatement(s, s.initializer, s.expression, b);
-    }
-    if (ts.isForOfStatement(s)) {
-      const b = rebuild(s.statement);
-      return b && f.updateForOfStatement(s, s.awaitModifier, s.initializer, s.expression, b);
-    }
-    if (ts.isWithStatement(s)) {
-      const b = rebuild(s.statement);
-      return b && f.updateWithStatement(s, s.expression, b);
-    }
-    return undefined;
+    const last = lastEmbedded(s);
+    const repaired = last && rebuild(last);
+    return repaired && withLastEmbedded(s, repaired);
   };
-  // A `let` declaration directly in a list is one (or, as `let` newline `x`, reads the same).
-  if (ts.isVariableStatement(statement)) return undefined;
   const rebuilt = rebuild(statement);
   return rebuilt && rest ? [rebuilt, ...rest] : undefined;
+}
+
+/** The statement that ends `s` in a position holding one statement: a loop's, label's or `with`'s body, an `if`'s last branch. */
+function lastEmbedded(s: ts.Statement): ts.Statement | undefined {
+  if (ts.isIfStatement(s)) return s.elseStatement ?? s.thenStatement;
+  if (ts.isLabeledStatement(s) || ts.isWhileStatement(s) || ts.isForStatement(s) || ts.isForInStatement(s) || ts.isForOfStatement(s) || ts.isWithStatement(s)) return s.statement;
+  return undefined;
+}
+
+/** `s` with `lastEmbedded(s)` replaced by `inner`. */
+function withLastEmbedded(s: ts.Statement, inner: ts.Statement): ts.Statement {
+  if (ts.isIfStatement(s)) return s.elseStatement ? f.updateIfStatement(s, s.expression, s.thenStatement, inner) : f.updateIfStatement(s, s.expression, inner, undefined);
+  if (ts.isLabeledStatement(s)) return f.updateLabeledStatement(s, s.label, inner);
+  if (ts.isWhileStatement(s)) return f.updateWhileStatement(s, s.expression, inner);
+  if (ts.isForStatement(s)) return f.updateForStatement(s, s.initializer, s.condition, s.incrementor, inner);
+  if (ts.isForInStatement(s)) return f.updateForInStatement(s, s.initializer, s.expression, inner);
+  if (ts.isForOfStatement(s)) return f.updateForOfStatement(s, s.awaitModifier, s.initializer, s.expression, inner);
+  if (ts.isWithStatement(s)) return f.updateWithStatement(s, s.expression, inner);
+  throw new Error(`internal: ${ts.SyntaxKind[s.kind]} holds no embedded statement`);
 }
 
 /** What follows the `let;`: the declarations read as an expression, or an empty pattern as a block. */
