@@ -110,7 +110,7 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
   const normalizedPrelude = normalizer.block([...ctx.innerClasses, ...prelude]);
   const normalizedBody = normalizer.block(body);
   const annexB = sloppy ? applyAnnexB(normalizedBody, paramNames) : { body: normalizedBody, varNames: [] };
-  const normalized = withParameterScope(parameters, normalizedPrelude, annexB.body, annexB.varNames);
+  const normalized = withParameterScope(parameters, normalizedPrelude, annexB.body, annexB.varNames, !ts.isArrowFunction(fn));
 
   const header = `// ${displayName} (${ctx.fileName}:${position.line + 1})`;
   ctx.observe?.("normalize", printNormalized(`${header}\n${describeFunction(original).replace(/\(\)$/, "")}(${fn.parameters.map((p) => shortText(p, sf)).join(", ")})`, normalized, sf));
@@ -407,8 +407,10 @@ function bindParameters(params: ts.NodeArray<ts.ParameterDeclaration>, argsName:
     const value = p.initializer
       ? f.createConditionalExpression(f.createBinaryExpression(arg, ts.SyntaxKind.EqualsEqualsEqualsToken, id("undefined")), undefined, p.initializer, undefined, f.createElementAccessExpression(id(argsName), i))
       : arg;
-    const d = f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(p.name, undefined, p.type, value)], ts.NodeFlags.Let));
-    return d;
+    // The declaration stands for the parameter: a default reading it, or a later one, is in its
+    // dead zone (analyze/tdz.ts; fixture hygiene/params-tdz).
+    const d = ts.setOriginalNode(f.createVariableDeclaration(p.name, undefined, p.type, value), p);
+    return f.createVariableStatement(undefined, f.createVariableDeclarationList([d], ts.NodeFlags.Let));
   });
 }
 

@@ -15,6 +15,7 @@ import { containsLowerable, functionNameOf, isLowerable } from "./discover/funct
 import { lowerFunction, type AsyncFunctionNode } from "./pipeline.js";
 import { UnsupportedAwait } from "./normalize/spill.js";
 import { nativeKey } from "./refusals.js";
+import { splitTrailingLet } from "./normalize/letAsName.js";
 import { asyncMethodsBlock, markedObjectLiteral } from "./emit/asyncMethods.js";
 
 export interface TransformReport {
@@ -82,6 +83,9 @@ export function unawaitTransformer(options: TransformOptions, report: TransformR
 
     const visit = (nodeIn: ts.Node): ts.VisitResult<ts.Node> => {
       const node = nodeIn;
+      // `for (...) let` newline `x = 1`: `let` is a name there (normalize/letAsName.ts).
+      const split = ts.isStatement(node) ? splitTrailingLet(node) : undefined;
+      if (split) return split.flatMap((s) => ts.visitNode(s, visit, ts.isStatement) ?? []);
       if (ts.isBlock(node)) return f.updateBlock(node, visitStatementList(node.statements));
       if (ts.isCaseClause(node)) return f.updateCaseClause(node, ts.visitNode(node.expression, visit, ts.isExpression)!, visitStatementList(node.statements));
       if (ts.isDefaultClause(node)) return f.updateDefaultClause(node, visitStatementList(node.statements));

@@ -17,6 +17,7 @@ import { MACHINE, type NameAuthority } from "../names.js";
 import { f, runtimeMember as runtimeMemberOf, skipOuter } from "../normalize/factory.js";
 import { plainContext } from "./visit.js";
 import { awaitDescriptions, iteratorGuard, loopOrigin } from "../normalize/statements.js";
+import { functionBodyBlocks } from "../normalize/parameterScope.js";
 import type { Completion, Handler, Instr, Label, LabelInfo, TryRecord } from "./ir.js";
 
 type Region =
@@ -159,7 +160,10 @@ export class Builder {
   private statement(s: ts.Statement, labels: string[] = []): void {
     this.line = this.lineOf(s);
     if (ts.isFunctionDeclaration(s)) return; // hoisted by enterScope
-    if (!containsSuspension(s)) return this.verbatim(s);
+    // The body's own scope below the parameters' (normalize/parameterScope.ts) is entered even when
+    // nothing in it suspends: its captured vars need their environment (fixture hygiene/params-var-scope).
+    const ownBody = ts.isBlock(s) && functionBodyBlocks.has(s);
+    if (!containsSuspension(s) && !ownBody) return this.verbatim(s);
     if (ts.isLabeledStatement(s)) return this.statement(s.statement, [...labels, s.label.text]);
     if (ts.isExpressionStatement(s)) {
       const e = skipOuter(s.expression);
@@ -266,7 +270,7 @@ export class Builder {
   private block(s: ts.Block, labels: string[]): void {
     // A block without a suspension (a try block whose finally awaits) that declares something stays
     // one statement, so that its declarations keep their scope (fixtures/fuzz/strict-async-closure-in-try-finally).
-    if (labels.length === 0 && !containsSuspension(s) && declaresLexically(s)) return this.verbatim(s);
+    if (labels.length === 0 && !containsSuspension(s) && declaresLexically(s) && !functionBodyBlocks.has(s)) return this.verbatim(s);
     this.withBreakLabel(labels, () => {
       const scope = this.bindings.scopeOf.get(s);
       if (scope) this.enterScope(scope, s.statements);

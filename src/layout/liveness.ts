@@ -151,10 +151,15 @@ export function computeLayout(body: SplitBody, info: BindingInfo, envName: () =>
         bindPattern(el.name);
       }
     };
-    /** `x = e;` and `let x = e;` define x after reading e; everything else only reads. */
+    /**
+     * `x = e;` and `let x = e;` define x after reading e; everything else only reads. A `var x;`
+     * without a value writes nothing: x keeps the value it had (fixture hygiene/params-var-redeclared).
+     */
     const visitStatement = (st: ts.Statement): void => {
       if (ts.isVariableStatement(st)) {
+        const isVar = (st.declarationList.flags & ts.NodeFlags.BlockScoped) === 0;
         for (const d of st.declarationList.declarations) {
+          if (isVar && !d.initializer) continue;
           readAll(d.initializer);
           bindPattern(d.name);
         }

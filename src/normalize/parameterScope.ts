@@ -41,8 +41,11 @@ export function hasParameterExpressions(parameters: readonly ts.ParameterDeclara
 /**
  * The machine body: `prelude` (binding the parameters) then `body`, in a block of its own when the
  * two scopes can be told apart. `extraVars`: names the body also declares as vars (Annex B).
+ * `ownArguments`: the function has an `arguments` object (it is no arrow); then a body
+ * `var arguments` starts as that object, as a var named like a parameter does (fixture
+ * hygiene/params-var-scope).
  */
-export function withParameterScope(parameters: readonly ts.ParameterDeclaration[], prelude: readonly ts.Statement[], body: readonly ts.Statement[], extraVars: readonly string[]): ts.Statement[] {
+export function withParameterScope(parameters: readonly ts.ParameterDeclaration[], prelude: readonly ts.Statement[], body: readonly ts.Statement[], extraVars: readonly string[], ownArguments: boolean): ts.Statement[] {
   if (!hasParameterExpressions(parameters)) return [...prelude, ...body];
   const parameterNames = new Set(parameters.flatMap((p) => [...boundNames(p.name)]));
   const mentioned = new Set<string>(parameterNames);
@@ -50,7 +53,9 @@ export function withParameterScope(parameters: readonly ts.ParameterDeclaration[
   const declared = bodyDeclaredNames(body, extraVars);
   if (![...declared.all].some((n) => mentioned.has(n))) return [...prelude, ...body];
 
-  const copies = [...declared.vars].filter((n) => parameterNames.has(n)).map((n) => {
+  const copied = new Set(parameterNames);
+  if (ownArguments && !declared.functions.has("arguments")) copied.add("arguments");
+  const copies = [...declared.vars].filter((n) => copied.has(n) && !declared.functions.has(n)).map((n) => {
     const read = id(n);
     parameterReads.add(read);
     return stmt(assign(id(n), read));
@@ -61,7 +66,7 @@ export function withParameterScope(parameters: readonly ts.ParameterDeclaration[
 }
 
 /** Names a function body declares at its top: its `var`s (from any depth), functions, lexicals. */
-function bodyDeclaredNames(body: readonly ts.Statement[], extraVars: readonly string[]): { vars: Set<string>; all: Set<string> } {
+function bodyDeclaredNames(body: readonly ts.Statement[], extraVars: readonly string[]): { vars: Set<string>; functions: Set<string>; all: Set<string> } {
   const vars = new Set(extraVars);
   const visit = (n: ts.Node): void => {
     if (isFunctionBoundary(n) || ts.isClassLike(n)) return;
@@ -70,9 +75,11 @@ function bodyDeclaredNames(body: readonly ts.Statement[], extraVars: readonly st
   };
   body.forEach(visit);
   const all = new Set(vars);
+  const functions = new Set<string>();
   for (const s of body) {
+    if (ts.isFunctionDeclaration(s) && s.name) functions.add(s.name.text);
     if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) all.add(s.name.text);
     else if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) boundNames(d.name, all);
   }
-  return { vars, all };
+  return { vars, functions, all };
 }

@@ -589,7 +589,7 @@ export class Spiller {
   ): ts.Statement[] {
     const out: ts.Statement[] = [];
     const leaf = (target: ts.Node, init: ts.Expression | undefined, get: (pre: ts.Statement[]) => ts.Expression): void => {
-      const isPattern = ts.isObjectBindingPattern(target) || ts.isArrayBindingPattern(target) || ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target);
+      const isPattern = isPatternNode(target);
       // Assignment targets that are references are evaluated before the value is read.
       const ref = !isPattern && !ts.isIdentifier(target) && ts.isExpression(target) ? this.reference(target, true) : undefined;
       if (ref) out.push(...ref.pre);
@@ -642,10 +642,12 @@ export class Spiller {
     for (const el of elements) {
       if (ts.isOmittedExpression(el)) {
         out.push(stmt(runtimeCall("stepOrUndefined", [iter])));
-      } else if (ts.isBindingElement(el) && el.dotDotDotToken) {
-        out.push(...bind(el.name as unknown as ts.Expression, runtimeCall("restOfIterator", [iter])));
-      } else if (ts.isSpreadElement(el)) {
-        out.push(...bind(el.expression, runtimeCall("restOfIterator", [iter])));
+      } else if ((ts.isBindingElement(el) && el.dotDotDotToken) || ts.isSpreadElement(el)) {
+        // A rest element whose target is a pattern is destructured in turn (fixture
+        // hygiene/loop-head-patterns-suspending: `[...{ x = yield }]`).
+        const target = ts.isSpreadElement(el) ? el.expression : (el.name as unknown as ts.Expression);
+        if (isPatternNode(target)) leaf(target, undefined, () => runtimeCall("restOfIterator", [iter]));
+        else out.push(...bind(target, runtimeCall("restOfIterator", [iter])));
       } else if (ts.isBindingElement(el)) {
         leaf(el.name, el.initializer, () => runtimeCall("stepOrUndefined", [iter]));
       } else {
@@ -682,6 +684,11 @@ export class Spiller {
     if (ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return f.createStringLiteral(ts.isNumericLiteral(name) ? String(Number(name.text)) : name.text);
     return f.createStringLiteral(name.getText());
   }
+}
+
+/** Is the target of a destructuring step a pattern in turn (binding, or assignment written as a literal)? */
+function isPatternNode(target: ts.Node): boolean {
+  return ts.isObjectBindingPattern(target) || ts.isArrayBindingPattern(target) || ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target);
 }
 
 /** An `await` in a place the lowering does not handle; reported as a diagnostic at the node. */

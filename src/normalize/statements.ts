@@ -18,7 +18,7 @@
  */
 import ts from "typescript";
 import { containsSuspension, isSuspensionExpression, withOperand, type SuspensionExpression } from "../analyze/suspension.js";
-import type { NameAuthority } from "../names.js";
+import { identifiersIn, type NameAuthority } from "../names.js";
 import { assign, block, declare, f, id, not, runtimeCall, runtimeMember, skipOuter, stmt } from "./factory.js";
 import { Spiller, UnsupportedAwait, describeKind } from "./spill.js";
 
@@ -246,7 +246,11 @@ export class StatementNormalizer {
     let init = s.initializer;
     if (init && containsSuspension(init)) {
       if (ts.isVariableDeclarationList(init)) {
-        if (init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+        if (init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const) && needsOwnScope(init)) {
+          const head = this.lexicalForHead(init);
+          pre.push(...head.pre);
+          init = head.init;
+        } else if (init.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
           // `for (let x = await a; ...)`: evaluate the initialisers first, keep the bindings in the head.
           const decls = init.declarations.map((d) => {
             if (!d.initializer || !containsSuspension(d.initializer)) return d;
@@ -291,6 +295,30 @@ export class StatementNormalizer {
     const loop = f.createForStatement(head, undefined, undefined, block(inBody));
     loopOrigin.set(loop, s);
     return [...pre, relabel(loop, labels)];
+  }
+
+  /**
+   * A `let`/`const` for-head whose patterns suspend, or whose suspending initialisers read a name
+   * the head declares: the declarations run in a block of their own (each sees the ones before it,
+   * no outer name is hidden), then the head declares the same names from their values, so that
+   * each turn still gets its own bindings. A closure made in the head sees the block's bindings,
+   * as natively it sees the head's first environment, not a turn's copy.
+   * (fixture hygiene/loop-head-patterns-suspending)
+   *
+   *   [source]   for (let [a = await f()] = [], b = a; b < 3; b++) BODY
+   *   [lowered]  let $value1, $value2;
+   *              { let a; { const $iter1 = ...; ... a = ...await f()...; } let b = a; $value1 = a; $value2 = b; }
+   *              for (let a = $value1, b = $value2; b < 3; b++) BODY
+   */
+  private lexicalForHead(init: ts.VariableDeclarationList): { pre: ts.Statement[]; init: ts.VariableDeclarationList } {
+    const names = init.declarations.flatMap((d) => bindingNames(d.name));
+    const copies = names.map(() => this.names.temp("value"));
+    const kind = init.flags & ts.NodeFlags.Const ? ts.NodeFlags.Const : ts.NodeFlags.Let;
+    const evaluated = this.variableStatement(f.createVariableStatement(undefined, f.createVariableDeclarationList([...init.declarations], init.flags & ts.NodeFlags.BlockScoped)));
+    const saved = names.map((n, i) => stmt(assign(id(copies[i]!), id(n.text))));
+    const pre = [f.createVariableStatement(undefined, f.createVariableDeclarationList(copies.map((c) => f.createVariableDeclaration(c)), ts.NodeFlags.Let)), block([...evaluated, ...saved])];
+    const head = f.createVariableDeclarationList(names.map((n, i) => f.createVariableDeclaration(n.text, undefined, undefined, id(copies[i]!))), kind);
+    return { pre, init: head };
   }
 
   /**
@@ -396,6 +424,12 @@ export class StatementNormalizer {
     }
     return this.statement(stmt(assign(init, value)));
   }
+}
+
+/** Must a suspending `let`/`const` for-head be evaluated in a scope of its own (`lexicalForHead`)? */
+function needsOwnScope(init: ts.VariableDeclarationList): boolean {
+  const declared = new Set(init.declarations.flatMap((d) => bindingNames(d.name).map((n) => n.text)));
+  return init.declarations.some((d) => (!ts.isIdentifier(d.name) && containsSuspension(d.name)) || (d.initializer !== undefined && containsSuspension(d.initializer) && [...identifiersIn(d.initializer)].some((n) => declared.has(n))));
 }
 
 function isLoop(s: ts.Statement): boolean {
