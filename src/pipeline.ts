@@ -405,7 +405,7 @@ function bindParameters(params: ts.NodeArray<ts.ParameterDeclaration>, argsName:
     const arg = f.createElementAccessExpression(id(argsName), i);
     if (p.dotDotDotToken) return declare("let", p.name, runtimeCall("restParams", [id(argsName), f.createNumericLiteral(i)]));
     const value = p.initializer
-      ? f.createConditionalExpression(f.createBinaryExpression(arg, ts.SyntaxKind.EqualsEqualsEqualsToken, id("undefined")), undefined, p.initializer, undefined, f.createElementAccessExpression(id(argsName), i))
+      ? f.createConditionalExpression(f.createBinaryExpression(arg, ts.SyntaxKind.EqualsEqualsEqualsToken, f.createVoidZero()), undefined, p.initializer, undefined, f.createElementAccessExpression(id(argsName), i))
       : arg;
     // The declaration stands for the parameter: a default reading it, or a later one, is in its
     // dead zone (analyze/tdz.ts; fixture hygiene/params-tdz).
