@@ -199,7 +199,7 @@ class ProgramPrinter {
     this.fnKind = fn.kind;
     this.inFinally = 0;
     this.sloppyUsed = new Set();
-    const { params, names: paramNames, closures } = this.params(fn);
+    const { params, names: paramNames, all: allParams, closures } = this.params(fn);
     this.scope.splice(2, 0, ...paramNames);
     // `b` is not initialised yet while its initialiser runs: nothing in it may write it (a write
     // before the declaration is a known gap, README "Known differences").
@@ -208,7 +208,7 @@ class ProgramPrinter {
     const local = this.expr(fn.local, "local initialiser");
     this.writableLocals = ["a", "b", ...paramNames];
     this.scope.push("b");
-    const bodyVars = this.bodyVars(fn, paramNames);
+    const bodyVars = this.bodyVars(fn, allParams);
     const statements = this.block(fn.body);
     const closureLogs = closures.map((q) => `  log(t, "${q}", typeof ${q} === "function" ? ${q}() : ${q});`);
     const result = this.expr(fn.result, "return");
@@ -265,10 +265,14 @@ class ProgramPrinter {
    * The parameters after `t, n` (features `sloppy-names` and `parameter-defaults`), the names they
    * bind, and those whose default is a closure (logged, called, at the end of the body):
    *   (t, n, arguments, q1 = n, q2 = () => q3, q3 = q3)
+   * `names` leaves out the parameters that hold a function: the program would show its source text
+   * (as a computed key, in a template), which differs lowered by design.
    */
-  private params(fn: Fn): { params: string[]; names: string[]; closures: string[] } {
+  private params(fn: Fn): { params: string[]; names: string[]; all: string[]; closures: string[] } {
     const params: string[] = [];
     const names: string[] = [];
+    const all: string[] = [];
+    const holdsFunction = new Set<string>();
     if (fn.sloppyParam != null) {
       const allowed = SLOPPY_NAMES.filter((name) => name !== "yield" || fn.kind === "async");
       const name = allowed[fn.sloppyParam.pick % allowed.length];
@@ -276,12 +280,13 @@ class ProgramPrinter {
       this.sloppyUsed.add(name);
       params.push(name);
       names.push(name);
+      all.push(name);
     }
     const qs = (fn.params ?? []).map(() => this.next("q"));
     const closures: string[] = [];
     qs.forEach((q, i) => {
       const spec: Param = fn.params![i];
-      const earlier = ["n", ...names];
+      const earlier = ["n", ...all];
       const later = qs.slice(i + 1);
       const laterOrSelf = later.length === 0 ? q : later[spec.k === "later" || spec.k === "closure" ? spec.pick % later.length : 0];
       let text: string;
@@ -289,9 +294,12 @@ class ProgramPrinter {
         case "none":
           text = q;
           break;
-        case "earlier":
-          text = `${q} = ${earlier[spec.pick % earlier.length]}`;
+        case "earlier": {
+          const read = earlier[spec.pick % earlier.length];
+          if (holdsFunction.has(read)) holdsFunction.add(q);
+          text = `${q} = ${read}`;
           break;
+        }
         case "literal":
           text = `${q} = ${spec.v}`;
           break;
@@ -303,6 +311,7 @@ class ProgramPrinter {
           break;
         case "closure": {
           closures.push(q);
+          holdsFunction.add(q);
           const read = spec.reads === "earlier" ? earlier[spec.pick % earlier.length] : spec.reads === "self" ? q : spec.reads === "later" ? laterOrSelf : "pv";
           if (read === "pv") this.helpers.add("pv");
           text = `${q} = () => ${read}`;
@@ -312,9 +321,10 @@ class ProgramPrinter {
       const tdz = spec.k === "self" || spec.k === "later";
       this.count(`param:${spec.k === "closure" ? `closure over ${spec.reads}` : spec.k}${tdz ? " (TDZ)" : ""}`);
       params.push(text);
-      names.push(q);
+      all.push(q);
+      if (!holdsFunction.has(q)) names.push(q);
     });
-    return { params, names, closures };
+    return { params, names, all, closures };
   }
 
   /** `var NAME = e;` at the top of the body, named after a parameter or the outer `pv` (feature
