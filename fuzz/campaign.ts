@@ -15,6 +15,7 @@ import { mapWithConcurrency } from "../src/exec/index.js";
 import { checkInProcesses, checkInSandbox, type Verdict } from "./differential.js";
 import { programArbitrary, type ProgramShape } from "./program/arbitraries.js";
 import type { Program } from "./program/ast.js";
+import type { Feature } from "./program/features.js";
 import { printProgram, type Workaround } from "./program/print.js";
 import { SandboxPool } from "./sandbox.js";
 
@@ -26,6 +27,8 @@ export interface CampaignOptions {
   shape?: ProgramShape;
   /** Known lowering bugs to steer around (print.ts); none by default. */
   workarounds?: ReadonlySet<Workaround>;
+  /** Generator features to switch on (program/features.ts); none by default. */
+  features?: ReadonlySet<Feature>;
   /** Stop drawing programs once this many mismatches were seen. Default: never. */
   stopAfter?: number;
   /** Shrink (and confirm) at most this many mismatches; later ones are counted only. Default 3. */
@@ -84,7 +87,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const started = performance.now();
   const pool = new SandboxPool({ size: concurrency });
   const workarounds = options.workarounds ?? new Set<Workaround>();
-  const property = differentialProperty(pool, shape, workarounds);
+  const features = options.features ?? new Set<Feature>();
+  // A program that shadows `Symbol` or `Promise` at its top must meet the runtime in its own scope.
+  const inlineRuntime = features.has("shadowed-globals");
+  const property = differentialProperty(pool, shape, workarounds, features);
   const coverage: Coverage = { programs: 0, occurrences: new Map(), programsWith: new Map() };
   const mismatches: Mismatch[] = [];
   let done = 0;
@@ -99,7 +105,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         const { code, coverage: forms } = printProgram(program, { workarounds });
         addCoverage(coverage, forms);
         options.onProgram?.(code);
-        const verdict = await checkInSandbox(pool, code);
+        const verdict = await checkInSandbox(pool, code, inlineRuntime);
         if (!verdict.same) mismatches.push({ index, programSeed, verdict, source: code });
         done++;
         options.onProgress?.(done, mismatches.length);
@@ -107,7 +113,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       concurrency,
     );
     mismatches.sort((a, b) => a.index - b.index);
-    for (const mismatch of mismatches.slice(0, maxShrunk)) mismatch.shrunk = await shrink(property, mismatch, seed, workarounds);
+    for (const mismatch of mismatches.slice(0, maxShrunk)) mismatch.shrunk = await shrink(property, mismatch, seed, workarounds, features);
   } finally {
     await pool.close();
   }
@@ -124,14 +130,21 @@ class MismatchError extends Error {
 type DifferentialProperty = fc.IAsyncPropertyWithHooks<[Program]>;
 
 /** "The program prints the same natively and lowered", judged in the sandbox. */
-function differentialProperty(pool: SandboxPool, shape: ProgramShape | undefined, workarounds: ReadonlySet<Workaround>): DifferentialProperty {
-  return fc.asyncProperty(programArbitrary(shape), async (program) => {
-    const verdict = await checkInSandbox(pool, printProgram(program, { workarounds }).code);
+function differentialProperty(pool: SandboxPool, shape: ProgramShape | undefined, workarounds: ReadonlySet<Workaround>, features: ReadonlySet<Feature>): DifferentialProperty {
+  const inlineRuntime = features.has("shadowed-globals");
+  return fc.asyncProperty(programArbitrary(shape, features), async (program) => {
+    const verdict = await checkInSandbox(pool, printProgram(program, { workarounds }).code, inlineRuntime);
     if (!verdict.same) throw new MismatchError(verdict);
   });
 }
 
-async function shrink(property: DifferentialProperty, mismatch: Mismatch, seed: number, workarounds: ReadonlySet<Workaround>): Promise<ShrunkMismatch | undefined> {
+async function shrink(
+  property: DifferentialProperty,
+  mismatch: Mismatch,
+  seed: number,
+  workarounds: ReadonlySet<Workaround>,
+  features: ReadonlySet<Feature>,
+): Promise<ShrunkMismatch | undefined> {
   const details = await fc.check(property, { seed: mismatch.programSeed, numRuns: 1 });
   if (!details.failed || details.counterexample === null) return undefined; // did not fail again: reported unshrunk
   const [program] = details.counterexample;
@@ -140,8 +153,9 @@ async function shrink(property: DifferentialProperty, mismatch: Mismatch, seed: 
   const source = printProgram(program, { workarounds }).code;
   const processVerdict = await checkInProcesses(source);
   const originalConfirmed = processVerdict.same ? !(await checkInProcesses(mismatch.source)).same : true;
+  const withFeatures = features.size === 0 ? "" : ` --features ${[...features].join(",")}`;
   const header = [
-    `Checks: this program logs the same natively and lowered (${sandboxVerdict.same ? "" : sandboxVerdict.kind + " mismatch "}found by \`npm run fuzz -- --seed ${seed}\`, program #${mismatch.index}, \`--replay=${mismatch.programSeed}\`).`,
+    `Checks: this program logs the same natively and lowered (${sandboxVerdict.same ? "" : sandboxVerdict.kind + " mismatch "}found by \`npm run fuzz -- --seed ${seed}${withFeatures}\`, program #${mismatch.index}, \`--replay=${mismatch.programSeed}\`).`,
   ];
   return {
     program,

@@ -1,6 +1,9 @@
 /**
  * npm run fuzz -- [--runs N] [--seed S] [--concurrency C] [--stop-after K] [--shrink K] [--save DIR]
  * npm run fuzz -- --replay P        (one program, by the seed a report printed for it; shows it)
+ * --features a,b (or all) switches on generator features that are off by default (program/features.ts:
+ * this-callees, sloppy-names, shadowed-globals, parameter-defaults, loop-head-patterns); a replay needs
+ * the same features as the run that printed its seed.
  * --work-around NAME steers around a lowering bug already found (fuzz/program/print.ts lists them),
  * so that an exploratory run finds the next one; CI never uses it.
  *
@@ -13,6 +16,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runCampaign } from "./campaign.js";
+import { FEATURES, parseFeatures, type Feature } from "./program/features.js";
 import { WORKAROUNDS, type Workaround } from "./program/print.js";
 import { describeCampaign } from "./report.js";
 
@@ -29,6 +33,7 @@ function main(): Promise<number> | number {
         save: { type: "string" },
         replay: { type: "string" },
         "work-around": { type: "string", multiple: true },
+        features: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -37,7 +42,7 @@ function main(): Promise<number> | number {
     return 2;
   }
   if (values.help) {
-    console.log("usage: npm run fuzz -- [--runs N] [--seed S] [--concurrency C] [--stop-after K] [--shrink K] [--save DIR] [--replay P] [--work-around NAME]");
+    console.log("usage: npm run fuzz -- [--runs N] [--seed S] [--concurrency C] [--stop-after K] [--shrink K] [--save DIR] [--replay P] [--work-around NAME] [--features a,b|all]");
     return 0;
   }
   const runs = integer(values.runs, "--runs", 1);
@@ -55,7 +60,12 @@ function main(): Promise<number> | number {
     }
     workarounds.add(name as Workaround);
   }
-  return run({ runs, seed: replay ?? seed, concurrency, stopAfter, maxShrunk, save: values.save, replay, workarounds });
+  const features = parseFeatures(values.features ?? []);
+  if ("unknown" in features) {
+    console.error(`fuzz: --features wants names from ${FEATURES.join(", ")} (or all), got ${JSON.stringify(features.unknown)}`);
+    return 2;
+  }
+  return run({ runs, seed: replay ?? seed, concurrency, stopAfter, maxShrunk, save: values.save, replay, workarounds, features });
 }
 
 interface Options {
@@ -67,10 +77,13 @@ interface Options {
   save?: string;
   replay?: number;
   workarounds: Set<Workaround>;
+  features: Set<Feature>;
 }
 
 async function run(options: Options): Promise<number> {
-  const around = options.workarounds.size === 0 ? "" : ` (working around: ${[...options.workarounds].join(", ")})`;
+  const around =
+    (options.workarounds.size === 0 ? "" : ` (working around: ${[...options.workarounds].join(", ")})`) +
+    (options.features.size === 0 ? "" : ` (features: ${[...options.features].join(", ")})`);
   if (options.replay === undefined) console.log(`fuzz: ${options.runs} programs from seed ${options.seed}, ${options.concurrency} at a time${around}`);
   else console.log(`fuzz: the program of seed ${options.replay}`);
   let lastShown = 0;

@@ -21,8 +21,9 @@ export type Verdict =
 /** The file name the programs run under: a `.ts` script. */
 export const PROGRAM_FILE = "fuzz-program.ts";
 
-export async function checkInSandbox(pool: SandboxPool, source: string): Promise<Verdict> {
-  const reply = await pool.run(source, PROGRAM_FILE);
+/** `inlineRuntime`: see `SandboxPool.run` (programs that shadow or patch globals need it). */
+export async function checkInSandbox(pool: SandboxPool, source: string, inlineRuntime = false): Promise<Verdict> {
+  const reply = await pool.run(source, PROGRAM_FILE, inlineRuntime);
   if ("timedOut" in reply) return { same: false, kind: "timeout", description: "the sandbox gave up waiting for the program (it does not end on one side)" };
   if ("failed" in reply) return { same: false, kind: "sandbox", description: reply.failed };
   if ("refused" in reply.lowered) return { same: false, kind: "refused", description: reply.lowered.refused };

@@ -97,14 +97,15 @@ async function runInContext(code, fileName, withRuntime) {
 }
 
 /**
- * One job: `{ id, source, fileName }` in; `{ id, native, lowered }` out, where `lowered` is a
- * `RunResult`, or `{ refused: message }` when lowering reported errors, or `{ crashed: stack }`
+ * One job: `{ id, source, fileName, inlineRuntime }` in (`inlineRuntime`: lowered with the runtime
+ * pasted in, as `compileLowered` does, for programs that shadow the globals it reads);
+ * `{ id, native, lowered }` out, where `lowered` is a `RunResult`, or `{ refused: message }` when lowering reported errors, or `{ crashed: stack }`
  * when the compiler threw.
  */
-async function runJob({ id, source, fileName }) {
+async function runJob({ id, source, fileName, inlineRuntime }) {
   let lowered;
   try {
-    const result = lower(source, { fileName, target: "js", runtime: "import" });
+    const result = lower(source, { fileName, target: "js", runtime: inlineRuntime ? "inline" : "import" });
     const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
     if (errors.length > 0) lowered = { refused: new LoweringError(errors, source).message };
     else lowered = result.code;
@@ -113,7 +114,7 @@ async function runJob({ id, source, fileName }) {
   }
   const native = await runInContext(source, fileName, false);
   if (typeof lowered !== "string") return { id, native, lowered };
-  return { id, native, lowered: await runInContext(lowered, fileName, true) };
+  return { id, native, lowered: await runInContext(lowered, fileName, !inlineRuntime) };
 }
 
 // Jobs run one at a time, in order: two runs must never share the microtask queue.

@@ -22,6 +22,8 @@ export type SandboxReply =
 interface Job {
   source: string;
   fileName: string;
+  /** Lower with the runtime pasted into the program (`runtime: "inline"`), as fresh processes do. */
+  inlineRuntime: boolean;
   resolve: (reply: SandboxReply) => void;
 }
 
@@ -55,11 +57,14 @@ export class SandboxPool {
     for (let i = 0; i < (options.size ?? 2); i++) this.slots.push(this.startSlot());
   }
 
-  /** Compiles and runs `source` both ways in the next free worker. */
-  run(source: string, fileName = "fuzz.ts"): Promise<SandboxReply> {
+  /** Compiles and runs `source` both ways in the next free worker. `inlineRuntime`: paste the
+   *  runtime into the lowered program instead of answering its `require` (slower, but the runtime
+   *  then shares the program's scope, as in a fresh process: what a program that shadows `Symbol` or
+   *  `Promise` at its top needs to be judged right). */
+  run(source: string, fileName = "fuzz.ts", inlineRuntime = false): Promise<SandboxReply> {
     if (this.closed) return Promise.reject(new Error("sandbox pool is closed"));
     return new Promise((resolve) => {
-      this.waiting.push({ source, fileName, resolve });
+      this.waiting.push({ source, fileName, inlineRuntime, resolve });
       this.dispatch();
     });
   }
@@ -97,7 +102,7 @@ export class SandboxPool {
       const job = this.waiting.shift()!;
       slot.job = job;
       slot.timer = setTimeout(() => this.finish(slot, { timedOut: true }, true), this.timeoutMs);
-      slot.worker.postMessage({ id: 0, source: job.source, fileName: job.fileName });
+      slot.worker.postMessage({ id: 0, source: job.source, fileName: job.fileName, inlineRuntime: job.inlineRuntime });
     }
   }
 

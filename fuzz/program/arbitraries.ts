@@ -28,14 +28,22 @@ import type {
   LoopDecl,
   ObjectProp,
   OptionalAccess,
+  Param,
+  Pattern,
+  PatternDecl,
+  PatternElement,
+  PatternLoopKind,
+  PatternProperty,
   Program,
   Source,
   Stmt,
   SwitchCase,
   Target,
   ThenableKind,
+  ThisCallForm,
   UnaryOp,
 } from "./ast.js";
+import type { Feature } from "./features.js";
 
 export interface ProgramShape {
   /** Nesting bound for expressions and statements together. Default 5. */
@@ -47,9 +55,12 @@ export interface ProgramShape {
 }
 
 /** Random, terminating, deterministic programs of async functions, generators and async generators,
- *  and the flows that run them. */
-export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program> {
+ *  and the flows that run them. `features` (features.ts) adds forms that are off by default; with
+ *  none, a seed draws exactly the programs it drew before features existed. */
+export function programArbitrary(shape: ProgramShape = {}, features: ReadonlySet<Feature> = new Set()): fc.Arbitrary<Program> {
   const { maxDepth = 5, maxFunctions = 4, maxBlockLength = 4 } = shape;
+  /** The entries (or record fields) of a feature: empty when it is off, so that nothing changes. */
+  const when = <T>(feature: Feature, entries: T[]): T[] => (features.has(feature) ? entries : []);
   const depth = { depthSize: "small", maxDepth, depthIdentifier: "program", withCrossShrink: true } as const;
 
   const { expr, awaitable, stmt } = fc.letrec<{ expr: Expr; awaitable: Expr; stmt: Stmt; block: Stmt[] }>((tie) => {
@@ -158,6 +169,33 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       { arbitrary: node("iterate", { await: fc.boolean(), decl: loopDecl, src: source, limit: fc.integer({ min: 1, max: 5 }), body: statements }), weight: 3 },
       { arbitrary: node("drive", { src: source, steps: fc.array(driveStep, { minLength: 1, maxLength: 4, depthIdentifier: "program" }) }), weight: 2 },
       { arbitrary: node("destructureIterable", { src: source, fallback: e, rest: fc.boolean() }), weight: 1 },
+      ...when("this-callees", [
+        {
+          arbitrary: node("thisCall", {
+            strict: fc.boolean(),
+            holder: fc.constantFrom("local" as const, "param" as const),
+            call: fc.constantFrom<ThisCallForm>("plain", "alias", "tag", "optional", "member"),
+            arg: e,
+            gap: statements,
+          }),
+          weight: 4,
+        },
+      ]),
+      ...when("sloppy-names", [{ arbitrary: node("sloppyLocal", { pick: fc.nat({ max: 15 }), decl: fc.constantFrom("var" as const, "let" as const), e }), weight: 3 }]),
+      ...when("loop-head-patterns", [
+        {
+          arbitrary: node("patternLoop", {
+            loop: fc.constantFrom<PatternLoopKind>("for", "forIn", "forOf", "forAwait"),
+            decl: fc.constantFrom<PatternDecl>("var", "let", "const", "assign"),
+            pattern: topPattern(e, pick),
+            items: fc.array(e, { maxLength: 6, depthIdentifier: "program" }),
+            limit: fc.integer({ min: 1, max: 3 }),
+            promises: fc.boolean(),
+            body: statements,
+          }),
+          weight: 4,
+        },
+      ]),
     );
 
     return {
@@ -168,6 +206,18 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
     };
   });
 
+  // Fields of a feature come after the others and only when it is on (the record draws its
+  // fields in order, so the programs without features stay the same).
+  const featureFields = {
+    ...Object.fromEntries(when("sloppy-names", [["sloppyParam", optional(fc.record({ pick: fc.nat({ max: 15 }) }))]])),
+    ...Object.fromEntries(
+      when("parameter-defaults", [
+        ["params", fc.array(param, { maxLength: 3 })],
+        ["bodyVars", fc.array(fc.record({ pick: fc.nat({ max: 7 }), e: expr }), { maxLength: 2 })],
+      ]),
+    ),
+    ...Object.fromEntries(when("shadowed-globals", [["shadowUndefined", fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 })]])),
+  } as Record<string, fc.Arbitrary<unknown>>;
   const fnOf = (kind: Fn["kind"], forms: FnForm[]): fc.Arbitrary<Fn> =>
     fc.record({
       kind: fc.constant(kind),
@@ -175,7 +225,8 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
       local: expr,
       body: fc.array(stmt, { minLength: 1, maxLength: maxBlockLength + 1 }),
       result: awaitable,
-    });
+      ...featureFields,
+    }) as fc.Arbitrary<Fn>;
   const generatorForms: FnForm[] = ["declaration", "expression", "method", "staticMethod"];
   const fn: fc.Arbitrary<Fn> = fc.oneof(
     { arbitrary: fnOf("async", ["declaration", "expression", "arrow", "method", "staticMethod"]), weight: 4 },
@@ -193,7 +244,46 @@ export function programArbitrary(shape: ProgramShape = {}): fc.Arbitrary<Program
     fns: fc.array(fn, { minLength: 1, maxLength: maxFunctions }),
     flows: fc.array(flow, { minLength: 1, maxLength: 3 }),
     tickerTicks: fc.integer({ min: 0, max: 5 }),
-  });
+    ...Object.fromEntries(
+      when("shadowed-globals", [
+        [
+          "globals",
+          fc.record({
+            symbol: fc.boolean(),
+            promise: fc.constantFrom("none" as const, "subclass" as const, "wrapper" as const),
+            arrayIterator: fc.boolean(),
+            promiseThen: fc.boolean(),
+          }),
+        ],
+      ]),
+    ),
+  }) as fc.Arbitrary<Program>;
+}
+
+/** Feature `parameter-defaults`: mostly defaults that work; a TDZ read one time in ten. */
+const param: fc.Arbitrary<Param> = fc.oneof(
+  { arbitrary: node("none", {}), weight: 3 },
+  { arbitrary: node("earlier", { pick: fc.nat({ max: 7 }) }), weight: 6 },
+  { arbitrary: node("literal", { v: fc.integer({ min: 0, max: 4 }) }), weight: 3 },
+  { arbitrary: node("later", { pick: fc.nat({ max: 7 }) }), weight: 1 },
+  { arbitrary: node("self", {}), weight: 1 },
+  { arbitrary: node("closure", { reads: fc.constantFrom("earlier" as const, "self" as const, "later" as const, "outer" as const), pick: fc.nat({ max: 7 }) }), weight: 6 },
+);
+
+/** Feature `loop-head-patterns`: an array or object pattern, nested at most twice. */
+function topPattern(e: fc.Arbitrary<Expr>, pick: fc.Arbitrary<number>): fc.Arbitrary<Pattern> {
+  const leaf: fc.Arbitrary<Pattern> = node("leaf", { target: pick });
+  const rarely = fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 });
+  const compound = (inner: fc.Arbitrary<Pattern>): fc.Arbitrary<Pattern> => {
+    const element: fc.Arbitrary<PatternElement> = fc.record({ p: inner, def: optional(e), hole: rarely, inDefault: rarely });
+    const property: fc.Arbitrary<PatternProperty> = fc.record({ p: inner, def: optional(e), computed: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: e, weight: 1 }) });
+    return fc.oneof(
+      node("array", { elems: fc.array(element, { minLength: 1, maxLength: 3 }), rest: fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, { arbitrary: inner, weight: 1 }) }),
+      node("object", { props: fc.array(property, { minLength: 1, maxLength: 3 }), rest: rarely }),
+    );
+  };
+  const nested = fc.oneof({ arbitrary: leaf, weight: 3 }, { arbitrary: compound(leaf), weight: 1 });
+  return compound(fc.oneof({ arbitrary: leaf, weight: 3 }, { arbitrary: compound(nested), weight: 1 }));
 }
 
 /** Mostly `next`: a generator driven by throw() and return() alone ends too soon to show much. */

@@ -19,6 +19,22 @@ export interface Program {
   /** A flow that logs `T 0`, `T 1`, … once per tick for this many ticks (0: none), so that the
    *  interleaving of the other flows is visible in the log. */
   tickerTicks: number;
+  /** Feature `shadowed-globals` (features.ts): the globals the script shadows or patches first. */
+  globals?: GlobalPatches;
+}
+
+/**
+ * Feature `shadowed-globals`: what the script does to the globals before anything else runs.
+ * - `symbol`: `var Symbol = …`, a copy of the real one without `dispose`/`asyncDispose`;
+ * - `promise`: `var Promise = …`, a subclass, or a wrapper function that logs its static calls;
+ * - `arrayIterator`: `Array.prototype[Symbol.iterator]` replaced by one that logs, then iterates;
+ * - `promiseThen`: `Promise.prototype.then` replaced by one that logs, then calls the real one.
+ */
+export interface GlobalPatches {
+  symbol: boolean;
+  promise: "none" | "subclass" | "wrapper";
+  arrayIterator: boolean;
+  promiseThen: boolean;
 }
 
 /**
@@ -36,7 +52,31 @@ export interface Fn {
   local: Expr;
   body: Stmt[];
   result: Expr;
+  /** Feature `sloppy-names`: a third parameter named with a sloppy-only identifier (`arguments`,
+   *  `eval`, `let`, …; `pick` chooses among those legal in the function's kind). */
+  sloppyParam?: { pick: number } | null;
+  /** Feature `parameter-defaults`: parameters after `t, n`, each with or without a default. */
+  params?: Param[];
+  /** Feature `parameter-defaults`: `var` declarations at the top of the body, each named after a
+   *  parameter (`pick`) or after the outer name a default's closure reads (`pick` past the end). */
+  bodyVars?: { pick: number; e: Expr }[];
+  /** Feature `shadowed-globals`: `var undefined = 1;` at the top of the body. */
+  shadowUndefined?: boolean;
 }
+
+/**
+ * A parameter `qN` after `t, n` (feature `parameter-defaults`), never passed by the callers, so its
+ * default runs: none; an earlier parameter or a literal; a later parameter or itself (the TDZ: a
+ * ReferenceError at the call, a rejection for an async function); a closure `() => x` over an earlier,
+ * the same or a later parameter, or over the outer `pv` that a body `var pv` must not capture.
+ */
+export type Param =
+  | { k: "none" }
+  | { k: "earlier"; pick: number }
+  | { k: "literal"; v: number }
+  | { k: "later"; pick: number }
+  | { k: "self" }
+  | { k: "closure"; reads: "earlier" | "self" | "later" | "outer"; pick: number };
 
 export type FnKind = "async" | "generator" | "asyncGenerator";
 
@@ -174,7 +214,46 @@ export type Stmt =
   | { k: "drive"; src: Source; steps: DriveStep[] }
   /** `const [d1, d2 = default] = source;` (or `[d1, ...d2]`): reads one or two values, then closes
    *  the iterator (a sync source only). */
-  | { k: "destructureIterable"; src: Source; fallback: Expr; rest: boolean };
+  | { k: "destructureIterable"; src: Source; fallback: Expr; rest: boolean }
+  /** Feature `this-callees`: a function that observes its `this` (strict: `typeof this`; sloppy:
+   *  `this === globalThis`), saved in a local or a parameter of a closure, called across a
+   *  suspension plainly, through an alias, as a template tag, with `?.()` or as a method. */
+  | { k: "thisCall"; strict: boolean; holder: "local" | "param"; call: ThisCallForm; arg: Expr; gap: Stmt[] }
+  /** Feature `sloppy-names`: `var NAME = e;` or `let NAME = e;` with a sloppy-only identifier
+   *  (`pick` chooses among the names still free in the function and legal where it stands). */
+  | { k: "sloppyLocal"; pick: number; decl: "var" | "let"; e: Expr }
+  /** Feature `loop-head-patterns`: a loop whose head destructures (guarded like `iterate`). */
+  | { k: "patternLoop"; loop: PatternLoopKind; decl: PatternDecl; pattern: Pattern; items: Expr[]; limit: number; promises: boolean; body: Stmt[] };
+
+export type ThisCallForm = "plain" | "alias" | "tag" | "optional" | "member";
+export type PatternLoopKind = "for" | "forIn" | "forOf" | "forAwait";
+/** `var`/`let`/`const` declare fresh names `yN`; `assign` writes locals, `g.v`, `g[key]`. */
+export type PatternDecl = "var" | "let" | "const" | "assign";
+
+/**
+ * A destructuring pattern of a loop head. The values iterated are shaped after it (an array for
+ * an array pattern, `{ p0, p1, … }` for an object pattern), their leaves taken from the loop's
+ * `items` in order, so that most reads hit and a missing leaf runs its default.
+ */
+export type Pattern =
+  | { k: "leaf"; target: number }
+  | { k: "array"; elems: PatternElement[]; rest: Pattern | null }
+  | { k: "object"; props: PatternProperty[]; rest: boolean };
+
+/** `hole` prints an elision (`[, y1]`); `in` prints the default as `"v" in g`, unparenthesized. */
+export interface PatternElement {
+  p: Pattern;
+  def: Expr | null;
+  hole: boolean;
+  inDefault: boolean;
+}
+
+/** `p0: y1 = def` or `[(key, "p0")]: y1 = def` (a computed key that still names `p0`). */
+export interface PatternProperty {
+  p: Pattern;
+  def: Expr | null;
+  computed: Expr | null;
+}
 
 export type LoopDecl = "const" | "let" | "var";
 

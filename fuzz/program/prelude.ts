@@ -12,9 +12,15 @@
  * - `iter`/`aiter` are hand-written (async) iterators that log every call made on them;
  * - nothing reads a clock, a timer or a random number.
  */
-export type Helper = "fuel" | "g" | "spent" | "show" | "log" | "obs" | "pick" | "mine" | "box" | "thenable" | "ticker" | "collect" | "iter" | "aiter" | "drive" | "driveAsync";
+import type { GlobalPatches } from "./ast.js";
+
+export type Helper = "pv" | "fuel" | "g" | "spent" | "show" | "log" | "obs" | "pick" | "mine" | "box" | "thenable" | "ticker" | "collect" | "iter" | "aiter" | "drive" | "driveAsync";
 
 const HELPERS: Record<Helper, { needs: Helper[]; code: string }> = {
+  // Read by the closures of parameter defaults (feature \`parameter-defaults\`), which must see this
+  // one and not a body's \`var pv\`.
+  pv: { needs: [], code: `var pv = "outside";
+` },
   fuel: { needs: [], code: `let fuel = 40;
 ` },
   g: { needs: [], code: `const g = { v: 0, w: "g" };
@@ -174,4 +180,61 @@ export function preludeFor(used: ReadonlySet<Helper>): string {
     .filter((helper) => all.has(helper))
     .map((helper) => HELPERS[helper].code)
     .join("");
+}
+
+/**
+ * Feature `shadowed-globals`: what the script does to the globals first, before its helpers (which
+ * keep working: the copies keep what they use, and the patches log through `console.log`, which
+ * iterates no array of the program's and calls no `then`).
+ */
+export function globalPatches(globals: GlobalPatches): string {
+  const parts: string[] = [];
+  if (globals.symbol) {
+    parts.push(`var Symbol = (function (RealSymbol) {
+  const copy = function Symbol(description) { return RealSymbol(description); };
+  for (const key of Object.getOwnPropertyNames(RealSymbol)) {
+    if (key !== "dispose" && key !== "asyncDispose" && !(key in copy)) copy[key] = RealSymbol[key];
+  }
+  copy.prototype = RealSymbol.prototype;
+  return copy;
+})(globalThis.Symbol);
+`);
+  }
+  if (globals.promise === "subclass") {
+    parts.push(`var Promise = (function (RealPromise) {
+  return class Promise extends RealPromise {};
+})(globalThis.Promise);
+`);
+  }
+  if (globals.promise === "wrapper") {
+    parts.push(`var Promise = (function (RealPromise) {
+  function Promise(executor) { console.log("Promise new"); return new RealPromise(executor); }
+  Promise.prototype = RealPromise.prototype;
+  for (const key of ["resolve", "reject", "all", "race", "allSettled", "any"]) {
+    Promise[key] = function (v) { console.log("Promise." + key); return RealPromise[key](v); };
+  }
+  return Promise;
+})(globalThis.Promise);
+`);
+  }
+  if (globals.arrayIterator) {
+    parts.push(`(function (values) {
+  let inside = false;
+  globalThis.Array.prototype[globalThis.Symbol.iterator] = function () {
+    if (!inside) { inside = true; console.log("array iterator", this.length); inside = false; }
+    return values.call(this);
+  };
+})(Array.prototype[globalThis.Symbol.iterator]);
+`);
+  }
+  if (globals.promiseThen) {
+    parts.push(`(function (then) {
+  globalThis.Promise.prototype.then = function (onFulfilled, onRejected) {
+    console.log("then called");
+    return then.call(this, onFulfilled, onRejected);
+  };
+})(globalThis.Promise.prototype.then);
+`);
+  }
+  return parts.join("");
 }

@@ -25,8 +25,8 @@
  * generator as `for…of`; a consumer that can take only sync iterables gets the sync twin of an
  * async source.
  */
-import type { Expr, Fn, FnForm, FnKind, Program, Source, Stmt, Target } from "./ast.js";
-import { preludeFor, type Helper } from "./prelude.js";
+import type { Expr, Fn, FnForm, FnKind, Param, Pattern, Program, Source, Stmt, Target } from "./ast.js";
+import { globalPatches, preludeFor, type Helper } from "./prelude.js";
 
 export interface PrintedProgram {
   code: string;
@@ -70,7 +70,8 @@ export function printProgram(program: Program, options: PrintOptions = {}): Prin
   const header = options.header ?? [];
   const printer = new ProgramPrinter(program, options.workarounds ?? new Set());
   const body = printer.program();
-  const code = [...header.map((line) => `// ${line}`), preludeFor(printer.helpers) + body].join("\n");
+  const patches = program.globals === undefined ? "" : globalPatches(program.globals);
+  const code = [...header.map((line) => `// ${line}`), patches + preludeFor(printer.helpers) + body].join("\n");
   return { code, coverage: printer.coverage };
 }
 
@@ -114,11 +115,20 @@ class ProgramPrinter {
   private ctx: FnKind = "async";
   /** How many `finally` blocks the current position is inside (in the current function). */
   private inFinally = 0;
+  /** The kind of the outermost function being printed (`yield` is no name anywhere inside a generator). */
+  private fnKind: FnKind = "async";
+  /** Sloppy-only names the function being printed declared already (feature `sloppy-names`). */
+  private sloppyUsed = new Set<string>();
+
+  /** Per function: whether it binds sloppy-only names (then it is never a class method). */
+  private readonly sloppyFns: boolean[];
 
   constructor(
     private readonly source: Program,
     private readonly workarounds: ReadonlySet<Workaround>,
-  ) {}
+  ) {
+    this.sloppyFns = source.fns.map(usesSloppyNames);
+  }
 
   program(): string {
     const out: string[] = [];
@@ -186,36 +196,46 @@ class ProgramPrinter {
     this.frames = [];
     this.depth = 1;
     this.ctx = fn.kind;
+    this.fnKind = fn.kind;
     this.inFinally = 0;
+    this.sloppyUsed = new Set();
+    const { params, names: paramNames, all: allParams, closures } = this.params(fn);
+    this.scope.splice(2, 0, ...paramNames);
     // `b` is not initialised yet while its initialiser runs: nothing in it may write it (a write
     // before the declaration is a known gap, README "Known differences").
     this.writableLocals = ["a"];
     this.usesCaptures = false;
     const local = this.expr(fn.local, "local initialiser");
-    this.writableLocals = ["a", "b"];
+    this.writableLocals = ["a", "b", ...paramNames];
     this.scope.push("b");
+    const bodyVars = this.bodyVars(fn, allParams);
     const statements = this.block(fn.body);
+    const closureLogs = closures.map((q) => `  log(t, "${q}", typeof ${q} === "function" ? ${q}() : ${q});`);
     const result = this.expr(fn.result, "return");
     const body = [
       `  ${FUEL_CHECK}`,
+      ...(fn.shadowUndefined === true ? (this.count("global:var undefined in a function"), [`  var undefined = 1;`]) : []),
       ...(this.usesCaptures ? [`  const cs = [];`] : []),
       `  let a = n, b = ${local};`,
+      ...bodyVars,
       ...statements,
+      ...closureLogs,
       `  return ${result};`,
     ];
     const asyncWord = fn.kind === "generator" ? "" : "async ";
     const star = fn.kind === "async" ? "" : "*";
+    const list = ["t", "n", ...params].join(", ");
     switch (form) {
       case "declaration":
-        return [`${asyncWord}function${star} ${name}(t, n) {`, ...body, `}`];
+        return [`${asyncWord}function${star} ${name}(${list}) {`, ...body, `}`];
       case "expression":
-        return [`const ${name} = ${asyncWord}function${star} (t, n) {`, ...body, `};`];
+        return [`const ${name} = ${asyncWord}function${star} (${list}) {`, ...body, `};`];
       case "arrow":
-        return [`const ${name} = async (t, n) => {`, ...body, `};`];
+        return [`const ${name} = async (${list}) => {`, ...body, `};`];
       case "method":
-        return [`const o${index} = {`, `  ${asyncWord}${star}${name}(t, n) {`, ...indent(body), `  },`, `};`];
+        return [`const o${index} = {`, `  ${asyncWord}${star}${name}(${list}) {`, ...indent(body), `  },`, `};`];
       case "staticMethod":
-        return [`class C${index} {`, `  static ${asyncWord}${star}${name}(t, n) {`, ...indent(body), `  }`, `}`];
+        return [`class C${index} {`, `  static ${asyncWord}${star}${name}(${list}) {`, ...indent(body), `  }`, `}`];
       default: {
         const unknown: never = form;
         throw new Error(`unknown function form ${String(unknown)}`);
@@ -224,16 +244,98 @@ class ProgramPrinter {
   }
 
   private formOf(index: number): FnForm {
-    const { form, kind } = this.source.fns[index];
+    const fn = this.source.fns[index];
+    const { form, kind } = fn;
     if (form === "arrow" && kind !== "async") return "expression"; // there are no generator arrows
+    // A class body is strict code: a function with sloppy-only names is an object's method instead.
+    if (form === "staticMethod" && this.sloppyFns[index]) return "method";
     return form === "staticMethod" && this.workarounds.has("class-methods") ? "method" : form;
   }
 
-  /** How `fns[index]` is called, in the way its form needs. */
+  /** How `fns[index]` is called, in the way its form needs (a sloppy-named parameter gets `"P"`;
+   *  the parameters of feature `parameter-defaults` get nothing, so their defaults run). */
   private callText(index: number, tag: string, arg: string): string {
     const form = this.formOf(index);
     const callee = form === "method" ? `o${index}.f${index}` : form === "staticMethod" ? `C${index}.f${index}` : `f${index}`;
-    return `${callee}(${tag}, ${arg})`;
+    const sloppy = this.source.fns[index].sloppyParam == null ? "" : `, "P"`;
+    return `${callee}(${tag}, ${arg}${sloppy})`;
+  }
+
+  /**
+   * The parameters after `t, n` (features `sloppy-names` and `parameter-defaults`), the names they
+   * bind, and those whose default is a closure (logged, called, at the end of the body):
+   *   (t, n, arguments, q1 = n, q2 = () => q3, q3 = q3)
+   * `names` leaves out the parameters that hold a function: the program would show its source text
+   * (as a computed key, in a template), which differs lowered by design.
+   */
+  private params(fn: Fn): { params: string[]; names: string[]; all: string[]; closures: string[] } {
+    const params: string[] = [];
+    const names: string[] = [];
+    const all: string[] = [];
+    const holdsFunction = new Set<string>();
+    if (fn.sloppyParam != null) {
+      const allowed = SLOPPY_NAMES.filter((name) => name !== "yield" || fn.kind === "async");
+      const name = allowed[fn.sloppyParam.pick % allowed.length];
+      this.count(`sloppy:parameter ${name}`);
+      this.sloppyUsed.add(name);
+      params.push(name);
+      names.push(name);
+      all.push(name);
+    }
+    const qs = (fn.params ?? []).map(() => this.next("q"));
+    const closures: string[] = [];
+    qs.forEach((q, i) => {
+      const spec: Param = fn.params![i];
+      const earlier = ["n", ...all];
+      const later = qs.slice(i + 1);
+      const laterOrSelf = later.length === 0 ? q : later[spec.k === "later" || spec.k === "closure" ? spec.pick % later.length : 0];
+      let text: string;
+      switch (spec.k) {
+        case "none":
+          text = q;
+          break;
+        case "earlier": {
+          const read = earlier[spec.pick % earlier.length];
+          if (holdsFunction.has(read)) holdsFunction.add(q);
+          text = `${q} = ${read}`;
+          break;
+        }
+        case "literal":
+          text = `${q} = ${spec.v}`;
+          break;
+        case "later":
+          text = `${q} = ${laterOrSelf}`;
+          break;
+        case "self":
+          text = `${q} = ${q}`;
+          break;
+        case "closure": {
+          closures.push(q);
+          holdsFunction.add(q);
+          const read = spec.reads === "earlier" ? earlier[spec.pick % earlier.length] : spec.reads === "self" ? q : spec.reads === "later" ? laterOrSelf : "pv";
+          if (read === "pv") this.helpers.add("pv");
+          text = `${q} = () => ${read}`;
+          break;
+        }
+      }
+      const tdz = spec.k === "self" || spec.k === "later";
+      this.count(`param:${spec.k === "closure" ? `closure over ${spec.reads}` : spec.k}${tdz ? " (TDZ)" : ""}`);
+      params.push(text);
+      all.push(q);
+      if (!holdsFunction.has(q)) names.push(q);
+    });
+    return { params, names, all, closures };
+  }
+
+  /** `var NAME = e;` at the top of the body, named after a parameter or the outer `pv` (feature
+   *  `parameter-defaults`: with parameter expressions, the body's `var`s are a scope of their own). */
+  private bodyVars(fn: Fn, paramNames: string[]): string[] {
+    const candidates = ["n", ...paramNames.filter((name) => !SLOPPY_NAMES.includes(name)), "pv"];
+    return (fn.bodyVars ?? []).map(({ pick, e }) => {
+      const name = candidates[pick % candidates.length];
+      this.count(`param:body var ${name === "pv" ? "read by a default's closure" : "named after a parameter"}`);
+      return `  var ${name} = ${this.expr(e, "body var initialiser")};`;
+    });
   }
 
   // ---- statements ------------------------------------------------------------------------------
@@ -379,6 +481,12 @@ class ProgramPrinter {
         return this.iterate(stmt);
       case "drive":
         return this.drive(stmt);
+      case "thisCall":
+        return this.thisCall(stmt);
+      case "sloppyLocal":
+        return this.sloppyLocal(stmt);
+      case "patternLoop":
+        return this.patternLoop(stmt);
       case "destructureIterable": {
         const src = this.sourceText(stmt.src, "sync", "destructured");
         this.count(`stmt:destructure-iterable${stmt.rest ? "-rest" : ""}`);
@@ -407,6 +515,184 @@ class ProgramPrinter {
       const head = `${label}for ${isAwait ? "await " : ""}(${stmt.decl} ${x} of ${src.text}) {`;
       return [head, `  if (${guard}++ === ${stmt.limit}) break;`, ...this.block(stmt.body), "}"];
     }, isAwait ? "for-await" : "for-of");
+  }
+
+  /**
+   * Feature `this-callees`: a function that logs its `this`, saved across a suspension, then called:
+   *   { const h1 = function () { "use strict"; log(t, "h1", typeof this, arguments.length); return typeof this; };
+   *     (await null); …; log(t, "s3", h1`x${a}`); }
+   * or held by a parameter of a closure of the current kind:
+   *   log(t, "s3", (await (async (h1) => { (await null); …; return h1?.(a); })(function () { … })));
+   */
+  private thisCall(stmt: Extract<Stmt, { k: "thisCall" }>): string[] {
+    const h = this.next("h");
+    this.count(`this:${stmt.holder} ${stmt.call} ${stmt.strict ? "strict" : "sloppy"}`);
+    const callee = stmt.strict
+      ? `function () { "use strict"; log(t, "${h}", typeof this, arguments.length); return typeof this; }`
+      : `function () { log(t, "${h}", this === globalThis, arguments.length); return this === globalThis; }`;
+    const prefix = stmt.call === "alias" ? [`const ${h}a = ${h};`] : stmt.call === "member" ? [`const ${h}o = { m: ${h} };`] : [];
+    const suspend = `${this.suspendText("null")};`;
+    const call = (): string => {
+      const arg = this.expr(stmt.arg, "this-callee argument");
+      switch (stmt.call) {
+        case "plain":
+          return `${h}(${arg})`;
+        case "alias":
+          return `${h}a(${arg})`;
+        case "tag":
+          return `${h}\`x\${${arg}}\``;
+        case "optional":
+          return `${h}?.(${arg})`;
+        case "member":
+          return `${h}o.m(${arg})`;
+      }
+    };
+    const label = this.next("s");
+    if (stmt.holder === "local") {
+      return ["{", `  const ${h} = ${callee};`, ...prefix.map((line) => "  " + line), `  ${suspend}`, ...this.block(stmt.gap), `  log(t, "${label}", ${call()});`, "}"];
+    }
+    const head = this.ctx === "async" ? `(async (${h}) => {` : this.ctx === "generator" ? `(function* (${h}) {` : `(async function* (${h}) {`;
+    const closure = this.inlineFunction(head, this.ctx, [], [...prefix, suspend], stmt.gap, call, callee);
+    return [`log(t, "${label}", ${this.ctx === "async" ? `(await ${closure})` : `(yield* ${closure})`});`];
+  }
+
+  /** Feature `sloppy-names`: `var eval = e;`, `let static = e;`: each name once in a function (a
+   *  `let` and a `var` of one name would clash), `let` never by `let`, `yield` never in a generator. */
+  private sloppyLocal(stmt: Extract<Stmt, { k: "sloppyLocal" }>): string[] {
+    const inGenerator = this.fnKind !== "async" || this.ctx !== "async";
+    const free = SLOPPY_NAMES.filter((name) => !this.sloppyUsed.has(name) && !(name === "yield" && inGenerator));
+    const value = this.expr(stmt.e, "sloppy-named initialiser");
+    if (free.length === 0) return [`log(t, "${this.next("s")}", ${value});`];
+    const name = free[stmt.pick % free.length];
+    const decl = name === "let" ? "var" : stmt.decl;
+    this.sloppyUsed.add(name);
+    this.count(`sloppy:${decl} ${name}`);
+    this.scope.push(name);
+    return [`${decl} ${name} = ${value};`];
+  }
+
+  /**
+   * Feature `loop-head-patterns`: a loop whose head destructures, over values shaped after the pattern
+   * (leaves from `items`, `undefined` once they run out, so defaults run):
+   *   { let g1 = 0; for await (const [y1, { p0: y2 = (await 1), [(a, "p1")]: [...y3] }] of [[1, { p0: 2, p1: [] }]]) { if (g1++ === 2) break; … } }
+   */
+  private patternLoop(stmt: Extract<Stmt, { k: "patternLoop" }>): string[] {
+    const loop = stmt.loop === "forAwait" && this.ctx === "generator" ? "forOf" : stmt.loop;
+    this.count(`stmt:pattern-${loop}-${stmt.decl}`);
+    const leaves = stmt.items.map((item) => this.expr(item, "pattern loop value"));
+    const turns = Array.from({ length: stmt.limit }, () => this.shapedValue(stmt.pattern, leaves));
+    const guard = this.next("g");
+    const iterates = loop === "forOf" ? "for-of" : loop === "forAwait" ? "for-await" : undefined;
+    return this.guardedLoop(
+      guard,
+      (label) => {
+        const bound: string[] = [];
+        const pattern = this.patternText(stmt.pattern, stmt.decl === "assign", bound);
+        const decl = stmt.decl === "assign" ? "" : `${stmt.decl} `;
+        let head: string;
+        switch (loop) {
+          case "for":
+            head = `${label}for (${decl}${pattern} = ${turns[0]}; ${guard}++ < ${stmt.limit}; ) {`;
+            break;
+          case "forIn":
+            head = `${label}for (${decl}${pattern} in { ab: 0, cd: 1, e: 2 }) {`;
+            break;
+          case "forOf":
+          case "forAwait": {
+            const values = stmt.promises && loop === "forAwait" ? turns.map((turn) => `Promise.resolve(${turn})`) : turns;
+            head = `${label}for ${loop === "forAwait" ? "await " : ""}(${decl}${pattern} of [${values.join(", ")}]) {`;
+            break;
+          }
+        }
+        this.scope.push(...bound);
+        const check = loop === "for" ? [] : [`  if (${guard}++ === ${stmt.limit}) break;`];
+        return [head, ...check, ...this.block(stmt.body), "}"];
+      },
+      iterates,
+    );
+  }
+
+  /** A pattern of a loop head; a declaration's names (`yN`) are pushed to `bound`, an assignment's
+   *  leaves are locals, `g.v` or `g.w` (member-expression targets). */
+  private patternText(p: Pattern, assign: boolean, bound: string[]): string {
+    const leaf = (target: number): string => {
+      if (!assign) {
+        const y = this.next("y");
+        bound.push(y);
+        return y;
+      }
+      const targets = [...this.writableLocals, "g.v", "g.w"];
+      const text = targets[target % targets.length];
+      if (text.startsWith("g.")) {
+        this.helpers.add("g");
+        this.count("pattern:member target");
+      }
+      return text;
+    };
+    const withDefault = (inner: string, def: Expr | null, inDefault: boolean): string => {
+      if (inDefault) {
+        this.count("pattern:in-expression default");
+        this.helpers.add("g");
+        return `${inner} = "v" in g`;
+      }
+      if (def === null) return inner;
+      this.count(`pattern:default`);
+      return `${inner} = ${this.expr(def, "pattern default")}`;
+    };
+    switch (p.k) {
+      case "leaf":
+        return leaf(p.target);
+      case "array": {
+        const elems = p.elems.map((el) => {
+          if (el.hole) {
+            this.count("pattern:hole");
+            return "";
+          }
+          if (el.p.k !== "leaf") this.count("pattern:nested");
+          return withDefault(this.patternText(el.p, assign, bound), el.def, el.inDefault);
+        });
+        if (p.rest !== null) {
+          this.count(`pattern:array rest${p.rest.k === "leaf" ? "" : " pattern"}`);
+          elems.push(`...${this.patternText(p.rest, assign, bound)}`);
+        }
+        return `[${elems.join(", ")}]`;
+      }
+      case "object": {
+        const props = p.props.map((prop, i) => {
+          if (prop.p.k !== "leaf") this.count("pattern:nested");
+          let key = `p${i}`;
+          if (prop.computed !== null) {
+            this.count("pattern:computed key");
+            key = `[(${this.expr(prop.computed, "computed pattern key")}, "p${i}")]`;
+          }
+          return `${key}: ${withDefault(this.patternText(prop.p, assign, bound), prop.def, false)}`;
+        });
+        if (p.rest) {
+          this.count("pattern:object rest");
+          props.push(`...${leaf(0)}`);
+        }
+        return `{ ${props.join(", ")} }`;
+      }
+    }
+  }
+
+  /** A value for `p` to destructure, its leaves taken from `leaves` in order. */
+  private shapedValue(p: Pattern, leaves: string[]): string {
+    switch (p.k) {
+      case "leaf":
+        return leaves.shift() ?? "undefined";
+      case "array": {
+        const items = p.elems.map((el) => this.shapedValue(el.p, leaves));
+        if (p.rest?.k === "leaf") items.push(...leaves.splice(0, 2));
+        else if (p.rest?.k === "array") items.push(...p.rest.elems.map((el) => this.shapedValue(el.p, leaves)));
+        return `[${items.join(", ")}]`;
+      }
+      case "object": {
+        const props = p.props.map((prop, i) => `p${i}: ${this.shapedValue(prop.p, leaves)}`);
+        if (p.rest) props.push(`r: ${leaves.shift() ?? "0"}`);
+        return `{ ${props.join(", ")} }`;
+      }
+    }
   }
 
   /** `{ const it1 = source; log(t, "s2", it1.next(…)); … }`, every result and error logged. */
@@ -711,19 +997,25 @@ class ProgramPrinter {
    *  with its own jump frames and the outer bindings in scope, `return R;`, `})(ARG)`. */
   private closure(head: string, kind: FnKind, stmts: Stmt[], resultExpr: Expr, arg: string): string {
     const param = this.next("p");
+    return this.inlineFunction(head.replace("P", param), kind, [param], [], stmts, () => this.expr(resultExpr, "return"), arg);
+  }
+
+  /** `head`, the `prefix` lines, the statements, `return <result()>;`, `})(ARG)`: a function of
+   *  `kind` written inline and called at once, `params` readable inside. */
+  private inlineFunction(head: string, kind: FnKind, params: string[], prefix: string[], stmts: Stmt[], result: () => string, arg: string): string {
     const saved = { frames: this.frames, scope: this.scope.length, ctx: this.ctx, inFinally: this.inFinally };
     this.frames = [];
     this.ctx = kind;
     this.inFinally = 0;
-    this.scope.push(param);
+    this.scope.push(...params);
     const pad = "  ".repeat(this.depth);
     const body = this.block(stmts).map((line) => pad + line);
-    const result = this.expr(resultExpr, "return");
+    const resultText = result();
     this.scope.length = saved.scope;
     this.frames = saved.frames;
     this.ctx = saved.ctx;
     this.inFinally = saved.inFinally;
-    return [head.replace("P", param), ...body, `${pad}  return ${result};`, `${pad}})(${arg})`].join("\n");
+    return [head, ...prefix.map((line) => `${pad}  ${line}`), ...body, `${pad}  return ${resultText};`, `${pad}})(${arg})`].join("\n");
   }
 
   /** `(await X)`, or `(yield X)` in a sync generator (where there is no await). */
@@ -783,6 +1075,14 @@ class ProgramPrinter {
   private count(form: string): void {
     this.coverage.set(form, (this.coverage.get(form) ?? 0) + 1);
   }
+}
+
+/** Names a sloppy script may bind and strict code (a class body) may not (issue 13, item 2). */
+const SLOPPY_NAMES = ["arguments", "eval", "let", "static", "yield", "implements", "interface", "package", "private", "protected", "public"];
+
+/** Whether printing `fn` may bind a sloppy-only name (feature `sloppy-names`). */
+function usesSloppyNames(fn: Fn): boolean {
+  return fn.sloppyParam != null || JSON.stringify(fn.body).includes('"k":"sloppyLocal"') || JSON.stringify([fn.local, fn.result]).includes('"k":"sloppyLocal"');
 }
 
 const KIND_NAMES: Record<FnKind, string> = { async: "async", generator: "generator", asyncGenerator: "async-generator" };
