@@ -9,8 +9,7 @@
  * `import * as rt` becomes `const rt = $rt`; type-only imports and bare imports go.
  */
 import ts from "typescript";
-import { MACHINE } from "./names.js";
-import { f, id } from "./normalize/factory.js";
+import { f, runtimeName } from "./normalize/factory.js";
 
 export const RUNTIME_MODULE = "unawait/runtime";
 
@@ -33,7 +32,7 @@ export function runtimeImportsFromInline(): ts.TransformerFactory<ts.SourceFile>
       if (!clause || clause.isTypeOnly) return [];
       const out: ts.Statement[] = [];
       const declare = (name: ts.BindingName): void =>
-        void out.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, id(MACHINE.runtime))], ts.NodeFlags.Const)));
+        void out.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, runtimeName())], ts.NodeFlags.Const)));
       if (clause.name) declare(f.createIdentifier(clause.name.text));
       const bindings = clause.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) declare(f.createIdentifier(bindings.name.text));
