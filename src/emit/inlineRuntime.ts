@@ -2,7 +2,7 @@
  * The runtime as one piece of JavaScript, for `--runtime inline`: its modules in dependency order,
  * imports dropped, exports collected into the `$rt` object.
  *
- *   const $rt = (() => { "use strict"; ...runtime...; return { PENDING, promise, ... }; })();
+ *   const $rt = ((undefined) => { "use strict"; ...runtime...; return { PENDING, promise, ... }; })();
  *
  * Read from the compiled runtime next to this file (dist) or transpiled from its sources (tests).
  */
@@ -42,7 +42,9 @@ function runtimeExpression(): string {
   for (const name of [...modules.keys()].sort()) visit(name);
   const exported = order.flatMap((n) => modules.get(n)!.exports);
   const body = order.map((n) => `// runtime/${n}\n${modules.get(n)!.code.trim()}`).join("\n");
-  cached = `(() => {\n"use strict";\n${body}\nreturn { ${exported.join(", ")} };\n})();\n`;
+  // `undefined` is a parameter that receives nothing: a script's own `var undefined` (a local of the
+  // CommonJS wrapper node runs it in) cannot reach the runtime (fixtures/hygiene/globals-top-level-var-undefined.ts).
+  cached = `((undefined) => {\n"use strict";\n${body}\nreturn { ${exported.join(", ")} };\n})();\n`;
   return cached;
 }
 
