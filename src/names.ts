@@ -28,6 +28,12 @@ export const MACHINE = {
   stateAfter: "$stateAfter",
   thisValue: "$this",
   argumentsObject: "$arguments",
+  /**
+   * The arrows an environment object reads and writes a parameter named `arguments` through: an
+   * accessor's own body would see its own arguments object (pipeline.ts, hygiene/fuzzfix-arguments-parameter-env).
+   */
+  envArgumentsGet: "$getArguments",
+  envArgumentsSet: "$setArguments",
   superAccess: "$super",
   newTarget: "$newTarget",
   layout: "$layout",

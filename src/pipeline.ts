@@ -221,7 +221,23 @@ function lowerFunctionBody(fn: AsyncFunctionNode, original: AsyncFunctionNode, c
     const slots: ts.ObjectLiteralElementLike[] = [];
     for (const b of info.functionScope.bindings.values()) {
       if (!b.captured) continue;
-      if (b.kind === "param" && boundParameterNames.includes(b.name) && b !== (selfName ? paramBindings[0] : undefined)) {
+      if (b.kind === "param" && boundParameterNames.includes(b.name) && b !== (selfName ? paramBindings[0] : undefined) && b.name === "arguments") {
+        // An accessor's body has its own arguments object; arrows see the wrapper's parameter.
+        //   [source]   function* g(arguments, q = 1) { ... }
+        //   [lowered]  { $getArguments: () => arguments, $setArguments: (v) => { arguments = v; },
+        //                get arguments() { return this.$getArguments(); }, set arguments(v) { this.$setArguments(v); } }
+        // (hygiene/fuzzfix-arguments-parameter-env)
+        const names = [...info.functionScope.bindings.keys()];
+        const read = nameBeside(MACHINE.envArgumentsGet, names);
+        const write = nameBeside(MACHINE.envArgumentsSet, [...names, read]);
+        const v = nameBeside("v", [b.name]);
+        const param = () => [f.createParameterDeclaration(undefined, undefined, v)];
+        slots.push(f.createPropertyAssignment(read, f.createArrowFunction(undefined, undefined, [], undefined, undefined, id(b.name))));
+        slots.push(f.createPropertyAssignment(write, f.createArrowFunction(undefined, undefined, param(), undefined, undefined, block([f.createExpressionStatement(f.createAssignment(id(b.name), id(v)))]))));
+        const self = (name: string) => f.createPropertyAccessExpression(f.createThis(), name);
+        slots.push(f.createGetAccessorDeclaration(undefined, b.name, [], undefined, block([f.createReturnStatement(f.createCallExpression(self(read), undefined, []))])));
+        slots.push(f.createSetAccessorDeclaration(undefined, b.name, param(), block([f.createExpressionStatement(f.createCallExpression(self(write), undefined, [id(v)]))])));
+      } else if (b.kind === "param" && boundParameterNames.includes(b.name) && b !== (selfName ? paramBindings[0] : undefined)) {
         slots.push(f.createGetAccessorDeclaration(undefined, b.name, [], undefined, block([f.createReturnStatement(id(b.name))])));
         const v = nameBeside("v", [b.name]);
         slots.push(f.createSetAccessorDeclaration(undefined, b.name, [f.createParameterDeclaration(undefined, undefined, v)], block([f.createExpressionStatement(f.createAssignment(id(b.name), id(v)))])));

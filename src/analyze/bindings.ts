@@ -176,6 +176,11 @@ export function bindFunction(params: readonly ts.Identifier[], body: readonly ts
       hoistVars(fn.body, inner);
       if (ts.isBlock(fn.body)) declareLexical(fn.body.statements, inner);
     }
+    // A non-arrow function binds its own arguments object: an outer binding named arguments
+    // (a parameter, a var) is not what its body reads (hygiene/fuzzfix-arguments-inner-function).
+    if (!ts.isArrowFunction(fn) && !inner.bindings.has("arguments")) {
+      inner.bindings.set("arguments", { name: "arguments", kind: "var", scope: inner, captured: false, machineLevel: false, uses: [] });
+    }
     for (const p of fn.parameters) {
       visitPatternDefaults(p.name, inner);
       if (p.initializer) visit(p.initializer, inner);
