@@ -1,0 +1,95 @@
+/**
+ * An `in` expression inside an array literal inside a `for` head. The engine accepts it (an array
+ * literal's elements allow `in` again, as parentheses and object literals do), but TypeScript's
+ * parser keeps the head's "no `in`" context inside array literals and stops at the `in`
+ * ("',' expected"). Such an `in` is respelled `<=` for TypeScript's parse: an operator of the same
+ * length (every position, and the source map, stay as they are), the same precedence and the same
+ * associativity, so the tree is the engine's with one operator renamed. After the lowering, the
+ * operator is turned back into `in`, in parentheses: printed in a `for` head again, it must parse
+ * for TypeScript as well as for the engine (fixtures/hygiene/loop-head-in-array-literal.ts).
+ *
+ *   [source]   for ([x = "x" in {}] of xs) ...
+ *   [parsed]   for ([x = "x" <= {}] of xs) ...        [output]  for ([x = ("x" in {})] of xs) ...
+ *
+ * Only used when the file as written does not parse, and only where TypeScript's own parse shows
+ * the misreading: a "',' expected" at an `in` keyword standing directly between the elements of an
+ * array literal. There `in` can only be the operator continuing the element before it.
+ */
+import ts from "typescript";
+
+/** TypeScript's "'{0}' expected." diagnostic. */
+const EXPECTED = 1005;
+
+export interface RespelledIns {
+  text: string;
+  /** Where each respelled `in` starts (the same offset in the source and in `text`). */
+  at: number[];
+}
+
+export function respellInOperators(source: string, parsed: ts.SourceFile): RespelledIns | undefined {
+  const diagnostics = (parsed as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const at = diagnostics
+    .filter((d) => d.code === EXPECTED && isInKeywordAt(source, d.start) && ts.isArrayLiteralExpression(innermostAt(parsed, d.start)))
+    .map((d) => d.start);
+  return at.length === 0 ? undefined : { text: respellAt(source, at), at };
+}
+
+/**
+ * Every `in` TypeScript's parser misreads in `source`, found parse after parse (an `in` after a
+ * respelled one, `[a in b in c]`, is misread only then); `parse` reads a text as the caller does.
+ */
+export function misreadInOperators(source: string, parse: (text: string) => ts.SourceFile): number[] {
+  const at: number[] = [];
+  for (let text = source, again = respellInOperators(text, parse(text)); again; text = again.text, again = respellInOperators(text, parse(text))) at.push(...again.at);
+  return at;
+}
+
+/** The source with `<=` for the `in` at each of `at`. */
+export function respellAt(source: string, at: readonly number[]): string {
+  let text = source;
+  for (const start of at) text = text.slice(0, start) + "<=" + text.slice(start + 2);
+  return text;
+}
+
+function isInKeywordAt(source: string, start: number): boolean {
+  return source.startsWith("in", start) && !/[\p{ID_Continue}$\u200c\u200d\\]/u.test(source[start + 2] ?? "");
+}
+
+/** The deepest node whose own text (trivia left out) contains `pos`. */
+function innermostAt(sf: ts.SourceFile, pos: number): ts.Node {
+  let found: ts.Node = sf;
+  const visit = (n: ts.Node): void => {
+    if (n.getStart(sf) <= pos && pos < n.end) {
+      found = n;
+      ts.forEachChild(n, visit);
+    }
+  };
+  ts.forEachChild(sf, visit);
+  return found;
+}
+
+/**
+ * The transformer (run after the lowering) that spells the respelled operators `in` again. The
+ * lowering keeps a binary expression's operator token (normalize/spill.ts updates the operands
+ * only), so the parsed `<=` token, at its offset, says which ones were `in`. An operator it cannot
+ * find again is an internal error: printing `<=` would run differently from the source.
+ */
+export function restoreInOperators(respelledAt: readonly number[], onMissing: (at: number) => void): ts.TransformerFactory<ts.SourceFile> {
+  const wanted = new Set(respelledAt);
+  return (context) => (file) => {
+    const f = context.factory;
+    const restored = new Set<number>();
+    const visit = (n: ts.Node): ts.Node => {
+      const visited = ts.visitEachChild(n, visit, context);
+      if (!ts.isBinaryExpression(visited)) return visited;
+      const op = visited.operatorToken;
+      const at = op.end - 2;
+      if (op.kind !== ts.SyntaxKind.LessThanEqualsToken || op.pos < 0 || !wanted.has(at)) return visited;
+      restored.add(at);
+      return f.createParenthesizedExpression(f.updateBinaryExpression(visited, visited.left, f.createToken(ts.SyntaxKind.InKeyword), visited.right));
+    };
+    const out = ts.visitNode(file, visit) as ts.SourceFile;
+    for (const at of respelledAt) if (!restored.has(at)) onMissing(at);
+    return out;
+  };
+}
