@@ -12,8 +12,8 @@
  *   [parsed]   for ([x = "x" <= {}] of xs) ...        [output]  for ([x = ("x" in {})] of xs) ...
  *
  * Only used when the file as written does not parse, and only where TypeScript's own parse shows
- * the misreading: a "',' expected" at an `in` keyword standing directly between the elements of an
- * array literal. There `in` can only be the operator continuing the element before it.
+ * the misreading: a "',' expected" at an `in` keyword that, respelled, is an operator with an array
+ * literal between it and the `for` head. There the engine reads it as `in`.
  */
 import ts from "typescript";
 
@@ -26,33 +26,32 @@ export interface RespelledIns {
   at: number[];
 }
 
-export function respellInOperators(source: string, parsed: ts.SourceFile): RespelledIns | undefined {
+export function respellInOperators(source: string, parsed: ts.SourceFile, parse: (text: string) => ts.SourceFile): RespelledIns | undefined {
   const diagnostics = (parsed as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-  const at = diagnostics
-    .filter((d) => d.code === EXPECTED && isInKeywordAt(source, d.start) && ts.isArrayLiteralExpression(innermostAt(parsed, d.start)))
-    .map((d) => d.start);
+  const candidates = diagnostics.filter((d) => d.code === EXPECTED && isInKeywordAt(source, d.start)).map((d) => d.start);
+  if (candidates.length === 0) return undefined;
+  // TypeScript's recovery from the misreading varies; its parse of the respelled text says which
+  // `<=` stand inside an array literal in a `for` head, where the engine reads them as `in`.
+  const respelled = parse(respellAt(source, candidates));
+  const at = candidates.filter((pos) => inArrayLiteralInForHead(respelled, pos));
   return at.length === 0 ? undefined : { text: respellAt(source, at), at };
-}
-
-/**
- * Every `in` TypeScript's parser misreads in `source`, found parse after parse (an `in` after a
- * respelled one, `[a in b in c]`, is misread only then); `parse` reads a text as the caller does.
- */
-export function misreadInOperators(source: string, parse: (text: string) => ts.SourceFile): number[] {
-  const at: number[] = [];
-  for (let text = source, again = respellInOperators(text, parse(text)); again; text = again.text, again = respellInOperators(text, parse(text))) at.push(...again.at);
-  return at;
-}
-
-/** The source with `<=` for the `in` at each of `at`. */
-export function respellAt(source: string, at: readonly number[]): string {
-  let text = source;
-  for (const start of at) text = text.slice(0, start) + "<=" + text.slice(start + 2);
-  return text;
 }
 
 function isInKeywordAt(source: string, start: number): boolean {
   return source.startsWith("in", start) && !/[\p{ID_Continue}$\u200c\u200d\\]/u.test(source[start + 2] ?? "");
+}
+
+/** Is the token at `pos` a `<=` with an array literal between it and the `for` head it is in? */
+function inArrayLiteralInForHead(sf: ts.SourceFile, pos: number): boolean {
+  const token = innermostAt(sf, pos);
+  if (token.kind !== ts.SyntaxKind.LessThanEqualsToken || token.getStart(sf) !== pos || !ts.isBinaryExpression(token.parent)) return false;
+  let inArray = false;
+  for (let n: ts.Node = token.parent; n.parent; n = n.parent) {
+    if (ts.isArrayLiteralExpression(n)) inArray = true;
+    const p = n.parent;
+    if ((ts.isForStatement(p) || ts.isForInStatement(p) || ts.isForOfStatement(p)) && p.initializer === n) return inArray;
+  }
+  return false;
 }
 
 /** The deepest node whose own text (trivia left out) contains `pos`. */
@@ -66,6 +65,23 @@ function innermostAt(sf: ts.SourceFile, pos: number): ts.Node {
   };
   ts.forEachChild(sf, visit);
   return found;
+}
+
+/**
+ * Every `in` TypeScript's parser misreads in `source`, found parse after parse (an `in` after a
+ * respelled one, `[a in b in c]`, is misread only then); `parse` reads a text as the caller does.
+ */
+export function misreadInOperators(source: string, parse: (text: string) => ts.SourceFile): number[] {
+  const at: number[] = [];
+  for (let text = source, again = respellInOperators(text, parse(text), parse); again; text = again.text, again = respellInOperators(text, parse(text), parse)) at.push(...again.at);
+  return at;
+}
+
+/** The source with `<=` for the `in` at each of `at`. */
+export function respellAt(source: string, at: readonly number[]): string {
+  let text = source;
+  for (const start of at) text = text.slice(0, start) + "<=" + text.slice(start + 2);
+  return text;
 }
 
 /**

@@ -56,7 +56,7 @@ function parseAs(fileName: string, source: string, kind: ts.ScriptKind): Omit<Pa
     const again = parseAs(fileName, unparenthesized, kind);
     if (syntaxErrors(again.sf, fileName).length === 0) return again;
   }
-  const ins = respellInOperators(source, sf);
+  const ins = respellInOperators(source, sf, (text) => ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind));
   if (ins !== undefined) {
     // Again on the respelled text: an `in` after a respelled one (`[a in b in c]`) errs only then.
     const again = parseAs(fileName, ins.text, kind);
