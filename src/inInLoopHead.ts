@@ -109,3 +109,17 @@ export function restoreInOperators(respelledAt: readonly number[], onMissing: (a
     return out;
   };
 }
+
+/**
+ * The transformer (run first) that gives the parsed file's text its `in`s back, so the source
+ * lines the lowering quotes in its comments and state labels (pipeline.ts shortText) read as
+ * written. Only the operators differ, and an operator token is printed from its kind, not its text.
+ */
+export function quoteInOperatorsAsWritten(respelledAt: readonly number[]): ts.TransformerFactory<ts.SourceFile> {
+  return () => (file) => {
+    let text = file.text;
+    for (const start of respelledAt) if (text.startsWith("<=", start)) text = text.slice(0, start) + "in" + text.slice(start + 2);
+    (file as { text: string }).text = text;
+    return file;
+  };
+}

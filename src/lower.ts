@@ -19,7 +19,7 @@ import { linkRuntime, pasteIntoScope, replaceLines, runtimeStandIn, type Linked 
 import { importsRuntime, runtimeImportsFromInline } from "./runtimeImports.js";
 import { unusedFutures } from "./analyze/mustUse.js";
 import { restoreAwaitNames } from "./awaitAsName.js";
-import { respellAt, restoreInOperators } from "./inInLoopHead.js";
+import { quoteInOperatorsAsWritten, respellAt, restoreInOperators } from "./inInLoopHead.js";
 import { inlineRuntimeParseProblem, outputParseProblem } from "./outputParses.js";
 import { goalErrors, parse, syntaxErrors } from "./parseSource.js";
 
@@ -50,6 +50,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     ...(inOperators ? [restoreInOperators(inOperators, (at) => report.diagnostics.push(lostInOperator(sf, fileName, at)))] : []),
   ];
   const transformer = unawaitTransformer({ fileName, functionName: options.functionName, observe, mode, leftNative: refused.leftNative, hasDirectEval: refused.hasDirectEval }, report);
+  const first = inOperators ? [quoteInOperatorsAsWritten(inOperators)] : [];
   let code: string;
   let map: SourceMapV3 | undefined;
   if (options.target === "js") {
@@ -58,7 +59,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     const out = ts.transpileModule(text, {
       fileName: kind === ts.ScriptKind.JS ? "input.js" : kind === ts.ScriptKind.TSX ? "input.tsx" : kind === ts.ScriptKind.JSX ? "input.jsx" : "input.ts",
       compilerOptions: { ...jsOptions, sourceMap: true, inlineSources: true, moduleDetection: isModule ? ts.ModuleDetectionKind.Force : ts.ModuleDetectionKind.Legacy },
-      transformers: { before: [transformer, ...after] },
+      transformers: { before: [...first, transformer, ...after] },
     });
     code = out.outputText.replace(/\n?\/\/# sourceMappingURL=.*\s*$/, "\n");
     // A module that neither imports nor exports (a top-level await, --module) stays that way: the
@@ -68,7 +69,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     if (map) map.sources = [fileName];
     if (map?.sourcesContent) map.sourcesContent = [source];
   } else {
-    const result = ts.transform(sf, [transformer, ...after]);
+    const result = ts.transform(sf, [...first, transformer, ...after]);
     code = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(result.transformed[0]!);
     result.dispose();
   }
