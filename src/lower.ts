@@ -19,17 +19,18 @@ import { linkRuntime, pasteIntoScope, replaceLines, runtimeStandIn, type Linked 
 import { importsRuntime, runtimeImportsFromInline } from "./runtimeImports.js";
 import { unusedFutures } from "./analyze/mustUse.js";
 import { restoreAwaitNames } from "./awaitAsName.js";
+import { quoteInOperatorsAsWritten, respellAt, restoreInOperators } from "./inInLoopHead.js";
 import { inlineRuntimeParseProblem, outputParseProblem } from "./outputParses.js";
 import { goalErrors, parse, syntaxErrors } from "./parseSource.js";
 
 export function lower(source: string, options: LowerOptions = {}): LowerResult {
   const fileName = options.fileName ?? "input.ts";
-  const { sf, kind, text, respelled, isModule, sourceSaysModule } = parse(fileName, source, options);
+  const { sf, kind, text, respelled, inOperators, isModule, sourceSaysModule } = parse(fileName, source, options);
   const mode = modeOf(source, options.mode);
   const refused = refusals(sf, fileName, { mode, strict: options.strict });
   const diagnostics = [...syntaxErrors(sf, fileName), ...goalErrors(sf, kind, fileName, options), ...refused.diagnostics];
   if (mode === "future" && !hasErrors(diagnostics)) diagnostics.push(...unusedFutures(sf, fileName));
-  if (!hasErrors(diagnostics) && !isModule) diagnostics.push(...earlyErrors(source, kind, fileName, sf));
+  if (!hasErrors(diagnostics) && !isModule) diagnostics.push(...earlyErrors(source, kind, fileName, sf, inOperators));
   if (hasErrors(diagnostics)) return { code: "", machines: [], diagnostics };
 
   const report: TransformReport = { machines: [], diagnostics };
@@ -46,8 +47,10 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     ...(inline && linksRuntime ? [runtimeImportsFromInline()] : []),
     ...(privateScope ? [privateScriptScope(linked)] : []),
     renameRuntime(runtimeName),
+    ...(inOperators ? [restoreInOperators(inOperators, (at) => report.diagnostics.push(lostInOperator(sf, fileName, at)))] : []),
   ];
   const transformer = unawaitTransformer({ fileName, functionName: options.functionName, observe, mode, leftNative: refused.leftNative, hasDirectEval: refused.hasDirectEval }, report);
+  const first = inOperators ? [quoteInOperatorsAsWritten(inOperators)] : [];
   let code: string;
   let map: SourceMapV3 | undefined;
   if (options.target === "js") {
@@ -56,7 +59,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     const out = ts.transpileModule(text, {
       fileName: kind === ts.ScriptKind.JS ? "input.js" : kind === ts.ScriptKind.TSX ? "input.tsx" : kind === ts.ScriptKind.JSX ? "input.jsx" : "input.ts",
       compilerOptions: { ...jsOptions, sourceMap: true, inlineSources: true, moduleDetection: isModule ? ts.ModuleDetectionKind.Force : ts.ModuleDetectionKind.Legacy },
-      transformers: { before: [transformer, ...after] },
+      transformers: { before: [...first, transformer, ...after] },
     });
     code = out.outputText.replace(/\n?\/\/# sourceMappingURL=.*\s*$/, "\n");
     // A module that neither imports nor exports (a top-level await, --module) stays that way: the
@@ -66,7 +69,7 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
     if (map) map.sources = [fileName];
     if (map?.sourcesContent) map.sourcesContent = [source];
   } else {
-    const result = ts.transform(sf, [transformer, ...after]);
+    const result = ts.transform(sf, [...first, transformer, ...after]);
     code = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printFile(result.transformed[0]!);
     result.dispose();
   }
@@ -101,6 +104,13 @@ export function lower(source: string, options: LowerOptions = {}): LowerResult {
 
 const jsOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, useDefineForClassFields: true, verbatimModuleSyntax: false, ignoreDeprecations: "6.0", alwaysStrict: false } as ts.CompilerOptions;
 
+/** A respelled `in` the lowering did not keep: printing its `<=` would change what the program does. */
+function lostInOperator(sf: ts.SourceFile, fileName: string, at: number): Diagnostic {
+  const { line, character } = sf.getLineAndCharacterOfPosition(at);
+  const message = "internal error: unawait lost track of this `in` operator (read as `<=` for TypeScript's parser, which refuses an `in` inside an array literal in a `for` head); a bug in unawait, please report it with this file; parenthesizing the `in` expression avoids it";
+  return { severity: "error", code: "UA9001", message, fileName, line: line + 1, column: character + 1, start: at, length: 2 };
+}
+
 function linkedLines(code: string): number {
   return code.split("\n").length;
 }
@@ -114,13 +124,15 @@ function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
  * ...) would make a program that the engine refuses turn into one that runs. The engine's own
  * parser decides: the script, types stripped, is compiled (not run) by `vm.Script`.
  */
-function earlyErrors(source: string, kind: ts.ScriptKind, fileName: string, sf: ts.SourceFile): Diagnostic[] {
+function earlyErrors(source: string, kind: ts.ScriptKind, fileName: string, sf: ts.SourceFile, inOperators: readonly number[] | undefined): Diagnostic[] {
   // JavaScript is checked as written (re-printing would drop, say, a rest parameter's trailing comma);
   // TypeScript with its types stripped.
   // `using` declarations too, which this engine may not parse: TypeScript writes them out.
   const asWritten = (kind === ts.ScriptKind.JS || !hasTypeScriptSyntax(sf)) && !declaresUsing(sf);
   const inputName = kind === ts.ScriptKind.JS ? "input.js" : "input.ts";
-  const js = asWritten ? source : ts.transpileModule(source, { fileName: inputName, compilerOptions: { ...jsOptions, sourceMap: false } }).outputText;
+  // TypeScript's own parse of the source is what it strips: with `in` respelled where it misreads
+  // one (inInLoopHead.ts; `<=` has the same early errors).
+  const js = asWritten ? source : ts.transpileModule(inOperators ? respellAt(source, inOperators) : source, { fileName: inputName, compilerOptions: { ...jsOptions, sourceMap: false } }).outputText;
   try {
     new vm.Script(js, { filename: fileName });
     return [];

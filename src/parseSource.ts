@@ -6,6 +6,7 @@ import ts from "typescript";
 import type { Diagnostic, LowerOptions } from "./api.js";
 import { respellAwaitNames, type Respelled } from "./awaitAsName.js";
 import { respellCaseTests } from "./caseTestParentheses.js";
+import { respellInOperators } from "./inInLoopHead.js";
 import { ecmaScriptParseError, parsesAsJavaScript, parsesOnlyAsModule } from "./goal.js";
 import { diagnosticAt } from "./transform.js";
 
@@ -40,7 +41,7 @@ function languageOf(fileName: string, source: string, lang: "js" | "ts" | undefi
 
 /**
  * Parses as `kind` says, respelling what TypeScript's parser refuses and the engine accepts
- * (awaitAsName.ts, caseTestParentheses.ts).
+ * (awaitAsName.ts, caseTestParentheses.ts, inInLoopHead.ts).
  */
 function parseAs(fileName: string, source: string, kind: ts.ScriptKind): Omit<Parsed, "isModule" | "sourceSaysModule"> {
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, kind);
@@ -55,15 +56,23 @@ function parseAs(fileName: string, source: string, kind: ts.ScriptKind): Omit<Pa
     const again = parseAs(fileName, unparenthesized, kind);
     if (syntaxErrors(again.sf, fileName).length === 0) return again;
   }
+  const ins = respellInOperators(source, sf, (text) => ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind));
+  if (ins !== undefined) {
+    // Again on the respelled text: an `in` after a respelled one (`[a in b in c]`) errs only then.
+    const again = parseAs(fileName, ins.text, kind);
+    if (syntaxErrors(again.sf, fileName).length === 0) return { ...again, inOperators: [...ins.at, ...(again.inOperators ?? [])] };
+  }
   return { sf, kind, text: source };
 }
 
 export interface Parsed {
   sf: ts.SourceFile;
   kind: ts.ScriptKind;
-  /** What TypeScript parsed: the source, or the source respelled (awaitAsName.ts, caseTestParentheses.ts). */
+  /** What TypeScript parsed: the source, or the source respelled (awaitAsName.ts, caseTestParentheses.ts, inInLoopHead.ts). */
   text: string;
   respelled?: Respelled;
+  /** Where an `in` was respelled `<=` (inInLoopHead.ts): the output spells it `in` again. */
+  inOperators?: number[];
   /** The goal the program is parsed and run in. */
   isModule: boolean;
   /** The text itself makes it a module (an import, an export, `import.meta`). */

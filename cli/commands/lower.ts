@@ -36,7 +36,7 @@ export async function lowerCommand(args: LowerArgs): Promise<number> {
 
 async function formatted(code: string): Promise<string> {
   const outcome = await formatTypeScript(code);
-  if (!outcome.ok) process.stderr.write(`warning: printing the lowered code unformatted; prettier could not parse it: ${outcome.reason}\n`);
+  if (!outcome.ok) process.stderr.write(`warning: printing the lowered code unformatted; ${outcome.reason}\n`);
   return outcome.code;
 }
 
