@@ -471,7 +471,7 @@ describe("reading stdin: language and goal (issue 13 item 7)", () => {
     expect(module.stderr).toMatch(/^<stdin>:1:1: error UA1001: syntax error: .*\(read as a module: --module\)/);
     const asModule = await unawait(["lower", "-", "--module", "--js", "--runtime", "inline"], "async function f() { await null; }\nf();\n");
     expect(asModule.code).toBe(0);
-    expect(asModule.stdout).toMatch(/^const \$rt = \(\(\) => \{/);
+    expect(asModule.stdout).toMatch(/^const \$rt = \(\(undefined\) => \{/);
     expect(await unawait(["lower", "-", "--module", "--script"], "x;\n")).toEqual({ code: 2, stdout: "", stderr: "unawait: --module and --script cannot both be given (see unawait --help)\n" });
     expect((await unawait(["lower", "-", "--lang", "c"], "x;\n")).stderr).toBe("unawait: --lang must be js or ts, not 'c' (see unawait --help)\n");
   });
